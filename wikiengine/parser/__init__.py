@@ -1,0 +1,89 @@
+"""wikiengine.parser: MediaWiki 1.39's wikitext parser, ported to Python. PURE (no I/O).
+
+Public entry points: ``parse(text, title, source, options, site) -> ParserOutput`` and
+``render_html(text, title, pages, site) -> str``. Phase 1 (``preprocess.expand``) expands
+templates; phase 2 (``render``) turns the expanded wikitext into HTML.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .context import ParseContext, ParserHooks, ParserOptions
+from .output import PARSER_VERSION, ParserOutput
+from .site import SiteConfig
+from .source import DictPageSource, FileInfo, PageInfo, PageSource
+from .strip import StripState
+
+__all__ = [
+    "parse", "render_html", "make_context", "ParseContext", "ParserHooks", "ParserOptions",
+    "ParserOutput", "PARSER_VERSION", "SiteConfig", "DictPageSource", "FileInfo", "PageInfo",
+    "PageSource", "StripState",
+]
+
+
+def _as_title(title: Any, site: SiteConfig) -> Any:
+    from wikiengine.title import InvalidTitle, Title
+    if isinstance(title, Title):
+        return title
+    try:
+        return Title.new(str(title), site.namespaces)
+    except InvalidTitle:
+        return Title.new("Badtitle/Parser", site.namespaces)
+
+
+def make_context(
+    title: Any,
+    source: PageSource,
+    options: ParserOptions | None = None,
+    site: SiteConfig | None = None,
+    hooks: ParserHooks | None = None,
+) -> ParseContext:
+    """A fresh ParseContext for parsing one page."""
+    site = site or SiteConfig.default()
+    return ParseContext(
+        title=_as_title(title, site), source=source, site=site,
+        options=options or ParserOptions(), hooks=hooks or ParserHooks(),
+    )
+
+
+def expand(text: str, ctx: ParseContext) -> str:
+    """Phase 1 (PREPROCESS's ``preprocess.expand``) when it is available."""
+    try:
+        from . import preprocess
+    except ImportError:
+        return text
+    fn = getattr(preprocess, "expand", None)
+    return fn(text, ctx) if fn is not None else text
+
+
+def parse_context(text: str, ctx: ParseContext) -> ParserOutput:
+    """Run both phases with an existing context and return its ParserOutput."""
+    from .render import render_document
+    expanded = expand(text, ctx)
+    ctx.output.html = render_document(expanded, ctx)
+    return ctx.output
+
+
+def parse(
+    text: str,
+    title: Any,
+    source: PageSource,
+    options: ParserOptions | None = None,
+    site: SiteConfig | None = None,
+    hooks: ParserHooks | None = None,
+) -> ParserOutput:
+    """Parse wikitext of page ``title`` into a ParserOutput (HTML plus link tables data)."""
+    ctx = make_context(title, source, options, site, hooks)
+    return parse_context(text, ctx)
+
+
+def render_html(
+    text: str,
+    title: Any = "Main Page",
+    pages: dict[str, str] | None = None,
+    site: SiteConfig | None = None,
+) -> str:
+    """HTML body (no mw-parser-output wrapper) of ``text``; ``pages`` are the existing pages."""
+    site = site or SiteConfig.default()
+    source = DictPageSource(pages or {}, namespaces=site.namespaces)
+    return parse(text, title, source, site=site).html
