@@ -1,0 +1,45 @@
+"""The ``wikiengine`` command: one click group; each subsystem adds its own sub-commands.
+
+Sub-commands live beside the code they drive and are registered here with one
+``main.add_command(...)`` line each.
+"""
+from __future__ import annotations
+
+import click
+
+from . import create_app
+
+
+@click.group()
+@click.version_option(package_name="wikiengine")
+def main() -> None:
+    """wikiengine: a MediaWiki-compatible wiki for local, cooperative writing."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Reload on code changes (development only).")
+def serve(host: str, port: int, debug: bool) -> None:
+    """Serve the wiki with Flask's development server (see README for gunicorn)."""
+    app = create_app()
+    _init(app)
+    click.echo(f"wikiengine: http://{host}:{port}/  (instance {app.instance_path})")
+    app.run(host=host, port=port, debug=debug, use_reloader=debug, threaded=True)
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the instance: database schema, main page, settings."""
+    app = create_app()
+    _init(app)
+    click.echo(f"instance ready: {app.instance_path}")
+
+
+def _init(app) -> None:  # type: ignore[no-untyped-def]
+    from .store import setup
+
+    setup.init_instance(app)
+
+
+# Sub-commands of the other subsystems (one line each).
