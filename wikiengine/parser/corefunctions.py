@@ -1,0 +1,1105 @@
+"""Core parser functions and magic variables (CoreParserFunctions, CoreMagicVariables).
+
+Owns what ``{{lc:}}``, ``{{ns:}}``, ``{{formatnum:}}``, ``{{#tag:}}``, ``{{DEFAULTSORT:}}``,
+``{{PAGENAME}}``, ``{{CURRENTYEAR}}`` … produce, the core ``<nowiki>``/``<pre>`` tag hooks,
+``wfEscapeWikiText`` and the small pieces of ``Language`` they need (number formatting,
+month and day names, plural rules) for English and French content.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Callable
+from urllib.parse import quote, quote_plus, unquote
+
+from wikiengine.namespaces import FILE, MEDIA, SPECIAL, USER
+from wikiengine.title import ucfirst
+
+from .frame import PHP_WS, STRIP_COMMENTS, PPArg
+from .site import wfurlencode
+from .strip import MARKER_PREFIX, MARKER_SUFFIX
+
+# -- language data ------------------------------------------------------------------------
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
+}
+MONTHS_ABBR = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juill.", "août", "sept.", "oct.",
+           "nov.", "déc."],
+}
+DAYS = {
+    "en": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+    "fr": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+}
+#: Language::$separatorTransformTable (',' thousands, '.' decimal) per language
+SEPARATORS = {"fr": {",": "\u202f", ".": ","}, "de": {",": ".", ".": ","},
+              "be-tarask": {",": "\xa0", ".": ","}}
+LANGUAGE_NAMES = {
+    "ar": "العربية", "de": "Deutsch", "en": "English", "es": "español", "fr": "français",
+    "it": "italiano", "ja": "日本語", "nl": "Nederlands", "pl": "polski", "pt": "português",
+    "ru": "русский", "zh": "中文", "br": "brezhoneg", "ca": "català", "eu": "euskara",
+    "oc": "occitan", "co": "corsu", "gsw": "Alemannisch", "he": "עברית", "fa": "فارسی",
+    "fi": "suomi", "sv": "svenska", "nb": "norsk bokmål", "da": "dansk", "el": "Ελληνικά",
+    "tr": "Türkçe", "uk": "українська", "cs": "čeština", "ko": "한국어", "la": "Latina",
+    "sr": "српски / srpski", "kk": "қазақша", "be-tarask": "беларуская (тарашкевіца)",
+    "mul": "multiple languages",
+}
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "arz", "azb"})
+
+#: Interface messages used by {{int:}} when no MediaWiki: page overrides them.
+MESSAGES = {
+    "en": {
+        "youhavenewmessages": "You have $1 ($2).",
+        "edit": "Edit", "mainpage": "Main Page", "talk": "Discussion",
+        "categories": "Categories", "pagecategories": "{{PLURAL:$1|Category|Categories}}",
+        "toc": "Contents", "editsection": "edit", "search": "Search",
+        "duplicate-defaultsort": "<strong>Warning:</strong> Default sort key \"$2\" overrides "
+                                 "earlier default sort key \"$1\".",
+        "duplicate-displaytitle": "<strong>Warning:</strong> Display title \"$2\" overrides "
+                                  "earlier display title \"$1\".",
+        "signature": "[[{{ns:user}}:$1|$2]]", "signature-anon": "[[Special:Contributions/$1|$2]]",
+        "talkpagelinktext": "talk",
+    },
+    "fr": {
+        "edit": "Modifier", "mainpage": "Accueil", "talk": "Discussion",
+        "categories": "Catégories", "toc": "Sommaire", "editsection": "modifier",
+        "search": "Rechercher", "talkpagelinktext": "discuter",
+        "youhavenewmessages": "Vous avez $1 ($2).",
+    },
+}
+
+
+def lang_of(pp_or_ctx: Any) -> str:
+    ctx = getattr(pp_or_ctx, "ctx", pp_or_ctx)
+    return ctx.site.language
+
+
+def message(ctx: Any, key: str, *params: str, language: str | None = None) -> str | None:
+    lang = language or ctx.site.language
+    text = MESSAGES.get(lang, {}).get(key) or MESSAGES["en"].get(key)
+    if text is None:
+        return None
+    for i, p in enumerate(params, 1):
+        text = text.replace(f"${i}", p)
+    return text
+
+
+def system_message(ctx: Any, title: Any) -> str | None:
+    """Text of a MediaWiki: page that has no revision (the built-in message), or None."""
+    key = title.dbkey[:1].lower() + title.dbkey[1:]
+    lang = ctx.site.language
+    if "/" in key:
+        key, lang = key.rsplit("/", 1)
+    return MESSAGES.get(lang, {}).get(key.replace("_", " ")) or \
+        MESSAGES["en"].get(key.replace("_", " "))
+
+
+# -- wfEscapeWikiText ---------------------------------------------------------------------
+_ESC_BASE = {
+    '"': "&#34;", "&": "&#38;", "'": "&#39;", "<": "&#60;", "=": "&#61;", ">": "&#62;",
+    "[": "&#91;", "]": "&#93;", "{": "&#123;", "|": "&#124;", "}": "&#125;", ";": "&#59;",
+    "\n#": "\n&#35;", "\r#": "\r&#35;", "\n*": "\n&#42;", "\r*": "\r&#42;",
+    "\n:": "\n&#58;", "\r:": "\r&#58;", "\n ": "\n&#32;", "\r ": "\r&#32;",
+    "\n\n": "\n&#10;", "\r\n": "&#13;\n", "\n\r": "\n&#13;", "\r\r": "\r&#13;",
+    "\n\t": "\n&#9;", "\r\t": "\r&#9;", "\n----": "\n&#45;---", "\r----": "\r&#45;---",
+    "__": "_&#95;", "://": "&#58;//", "~~~": "~~&#126;",
+}
+_ESC_CACHE: dict[tuple[str, ...], tuple[re.Pattern[str], dict[str, str]]] = {}
+
+
+def _escape_table(magic: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    got = _ESC_CACHE.get(magic)
+    if got is None:
+        table = dict(_ESC_BASE)
+        for m in magic:
+            for ch, ent in ((" ", "&#32;"), ("\t", "&#9;"), ("\r", "&#13;"), ("\n", "&#10;"),
+                            ("\f", "&#12;")):
+                table[m + ch] = m + ent
+        keys = sorted(table, key=len, reverse=True)
+        got = (re.compile("|".join(re.escape(k) for k in keys)), table)
+        _ESC_CACHE[magic] = got
+    return got
+
+
+def escape_wikitext(text: str, ctx: Any = None) -> str:
+    """``wfEscapeWikiText``: make ``text`` render literally as wikitext."""
+    magic: tuple[str, ...] = ("ISBN", "PMID", "RFC")
+    protocols: tuple[str, ...] = ()
+    if ctx is not None:
+        magic = tuple(k for k, v in ctx.site.enable_magic_links.items() if v)
+        protocols = ctx.site.url_protocols
+    pat, table = _escape_table(magic)
+    text = pat.sub(lambda m: table[m.group(0)], "\n" + text)[1:]
+    colon = [p[:-1] for p in (protocols or ("bitcoin:", "geo:", "magnet:", "mailto:", "matrix:",
+                                            "news:", "sip:", "sips:", "sms:", "tel:", "urn:",
+                                            "xmpp:")) if p.endswith(":")]
+    if colon:
+        text = re.sub(r"\b(" + "|".join(re.escape(p) for p in colon) + "):", r"\1&#58;", text,
+                      flags=re.I)
+    return text
+
+
+# -- strip-marker aware helpers -------------------------------------------------------------
+_MARKER_SPLIT = re.compile("(" + re.escape(MARKER_PREFIX) + ".*?" + re.escape(MARKER_SUFFIX) + ")",
+                           re.S)
+
+
+def marker_skip(text: str, fn: Callable[[str], str]) -> str:
+    """``Parser::markerSkipCallback``: apply ``fn`` to the text between strip markers."""
+    if MARKER_PREFIX not in text:
+        return fn(text)
+    pieces = _MARKER_SPLIT.split(text)
+    return "".join(p if i % 2 else fn(p) for i, p in enumerate(pieces))
+
+
+def kill_markers(text: str) -> str:
+    return _MARKER_SPLIT.sub("", text) if MARKER_PREFIX in text else text
+
+
+# -- numbers -------------------------------------------------------------------------------
+_NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
+_VALID_NUMBER = re.compile(r"(-(?=[\d.]))?(\d+|(?=\.\d))(\.\d*)?([Ee][-+]?\d+)?")
+
+
+def is_numeric(s: str) -> bool:
+    """PHP ``is_numeric`` (leading whitespace allowed, trailing whitespace allowed in PHP 8)."""
+    return bool(_NUMERIC.match(s.rstrip(" \t\n\r\v\f")))
+
+
+def _commafy(num: str, nosep: bool) -> str:
+    m = re.match(r"([+-]?)(\d*)(\.\d*)?(.*)\Z", num, re.S)
+    if not m:
+        return num
+    sign, intpart, frac, rest = m.groups()
+    if not nosep and len(intpart) > 3:
+        groups = []
+        while len(intpart) > 3:
+            groups.insert(0, intpart[-3:])
+            intpart = intpart[:-3]
+        groups.insert(0, intpart)
+        intpart = ",".join(groups)
+    return sign + intpart + (frac or "") + rest
+
+
+def format_num(ctx: Any, number: str, nosep: bool = False) -> str:
+    """``Language::formatNum`` (``formatNumNoSeparators`` with ``nosep``)."""
+    if number == "" or number is None:
+        return number
+    lang = lang_of(ctx)
+    out = _commafy(number.strip(), nosep)
+    table = SEPARATORS.get(lang)
+    if table:
+        out = "".join(table.get(ch, ch) for ch in out)
+    return out
+
+
+def parse_formatted_number(ctx: Any, number: str) -> str:
+    table = SEPARATORS.get(lang_of(ctx))
+    if table:
+        rev = {v: k for k, v in table.items()}
+        number = "".join(rev.get(ch, ch) for ch in number)
+    return number.replace(",", "")
+
+
+def _legacy_format_num(pp: Any, fn: Callable[[str], str]) -> Callable[[str], str]:
+    def wrapped(number: str) -> str:
+        if not is_numeric(number) and number not in ("NAN", "INF", "-INF"):
+            from .magicwords import add_tracking_category
+            add_tracking_category(pp.ctx, "nonnumeric-formatnum")
+            return _VALID_NUMBER.sub(lambda m: fn(m.group(0)), number)
+        return fn(number)
+    return wrapped
+
+
+def php_intval(s: str) -> int:
+    m = re.match(r"\s*([+-]?\d+)", s)
+    return int(m.group(1)) if m else 0
+
+
+def format_raw(pp: Any, num: int, raw: str | None) -> str:
+    if raw is not None and pp.mw.match_whole(raw, "rawsuffix"):
+        return str(num)
+    return format_num(pp.ctx, str(num))
+
+
+# -- titles and URLs -------------------------------------------------------------------------
+def normalize_subpage_link(ctx: Any, context_title: Any, target: str) -> str | None:
+    """``Linker::normalizeSubpageLink``: the absolute name of ``/sub`` or ``../sib``
+    targets when the page's namespace has subpages, else None."""
+    if not target or not context_title.has_subpages:
+        return None
+    if target.startswith("/"):
+        trailing = target.endswith("/")
+        sub = target[1:].rstrip("/") if trailing else target[1:]
+        if not sub:
+            return None
+        return context_title.prefixed_text + "/" + sub
+    if target.startswith("../"):
+        exploded = target.split("../")
+        dotdots = len(exploded) - 1
+        rest = exploded[-1]
+        parts = context_title.text.split("/")
+        if dotdots >= len(parts):
+            return None
+        base = "/".join(parts[:len(parts) - dotdots])
+        if context_title.ns_text:
+            base = context_title.ns_text + ":" + base
+        if rest.endswith("/"):
+            rest = rest.rstrip("/")
+        return base + ("/" + rest if rest else "")
+    return None
+
+
+def title_local_url(ctx: Any, title: Any, query: str = "") -> str:
+    site = ctx.site
+    if title.interwiki:
+        iw = site.interwiki.get(title.interwiki)
+        key = title.ns_text.replace(" ", "_") + ":" + title.dbkey if title.ns_text else title.dbkey
+        url = iw.url.replace("$1", wfurlencode(key)) if iw else wfurlencode(key)
+        if query:
+            url += ("&" if "?" in url else "?") + query
+        return url
+    return site.local_url(title.prefixed_dbkey, query)
+
+
+def title_full_url(ctx: Any, title: Any, query: str = "", canonical: bool = False) -> str:
+    url = title_local_url(ctx, title, query)
+    server = ctx.site.server
+    if canonical and server.startswith("//"):
+        server = "http:" + server
+    if url.startswith("//") and canonical:
+        url = "http:" + url
+    elif not url.startswith(("http://", "https://", "//")):
+        url = server + url
+    if title.fragment:
+        from .sanitizer import escape_id_for_link
+        url += "#" + escape_id_for_link(title.fragment, tuple(ctx.site.fragment_mode))
+    return url
+
+
+# -- core tag hooks --------------------------------------------------------------------------
+_NOWIKI_TR = re.compile(r"-\{|\}-|<|>")
+_NOWIKI_MAP = {"-{": "-&#123;", "}-": "&#125;-", "<": "&lt;", ">": "&gt;"}
+
+
+def nowiki_tag(content: str | None) -> tuple[str, dict]:
+    """``CoreTagHooks::nowiki``."""
+    content = content or ""
+    return _NOWIKI_TR.sub(lambda m: _NOWIKI_MAP[m.group(0)], content), {"markerType": "nowiki"}
+
+
+def _delimiter_replace(start: str, end: str, text: str) -> str:
+    """``StringUtils::delimiterReplace(start, end, '$1', text, 'i')``."""
+    pat = re.compile(re.escape(start) + "(.*?)" + re.escape(end), re.I | re.S)
+    return pat.sub(lambda m: m.group(1), text)
+
+
+def html_attributes(attribs: dict[str, str]) -> str:
+    """``Html::expandAttributes``."""
+    out = []
+    for k, v in attribs.items():
+        v = v.replace("&", "&amp;").replace('"', "&quot;").replace("\n", "&#10;") \
+            .replace("\r", "&#13;").replace("\t", "&#9;")
+        out.append(f' {k}="{v}"')
+    return "".join(out)
+
+
+def pre_tag(content: str | None, attributes: dict[str, str], ctx: Any) -> str:
+    """``CoreTagHooks::pre``."""
+    from .sanitizer import validate_tag_attributes
+    text = _delimiter_replace("<nowiki>", "</nowiki>", content or "")
+    attrs = validate_tag_attributes(attributes, "pre", tuple(ctx.site.fragment_mode))
+    text = text.replace(">", "&gt;").replace("<", "&lt;")
+    return f"<pre{html_attributes(attrs)}>{text}</pre>"
+
+
+# -- clock ------------------------------------------------------------------------------------
+def _now(ctx: Any, local: bool) -> _dt.datetime:
+    now = ctx.site.clock()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=_dt.timezone.utc)
+    if local and ctx.site.timezone and ctx.site.timezone != "UTC":
+        try:
+            from zoneinfo import ZoneInfo
+            return now.astimezone(ZoneInfo(ctx.site.timezone))
+        except Exception:  # unknown zone name: MediaWiki falls back to UTC as well
+            return now.astimezone(_dt.timezone.utc)
+    return now.astimezone(_dt.timezone.utc)
+
+
+def _date_var(pp: Any, kind: str, d: _dt.datetime) -> str:
+    ctx = pp.ctx
+    lang = lang_of(ctx)
+    months = MONTHS.get(lang, MONTHS["en"])
+    if kind == "month":
+        return format_num(ctx, f"{d.month:02d}", True)
+    if kind == "month1":
+        return format_num(ctx, str(d.month), True)
+    if kind in ("monthname", "monthnamegen"):
+        return months[d.month - 1]
+    if kind == "monthabbrev":
+        return MONTHS_ABBR.get(lang, MONTHS_ABBR["en"])[d.month - 1]
+    if kind == "day":
+        return format_num(ctx, str(d.day), True)
+    if kind == "day2":
+        return format_num(ctx, f"{d.day:02d}", True)
+    if kind == "dayname":
+        return DAYS.get(lang, DAYS["en"])[(d.weekday() + 1) % 7]
+    if kind == "year":
+        return format_num(ctx, str(d.year), True)
+    if kind == "time":
+        return format_num(ctx, f"{d.hour:02d}:{d.minute:02d}", True)
+    if kind == "hour":
+        return format_num(ctx, f"{d.hour:02d}", True)
+    if kind == "week":
+        return format_num(ctx, str(d.isocalendar()[1]), True)
+    if kind == "dow":
+        return format_num(ctx, str((d.weekday() + 1) % 7), True)
+    if kind == "timestamp":
+        return d.strftime("%Y%m%d%H%M%S")
+    raise KeyError(kind)
+
+
+# -- magic variables ----------------------------------------------------------------------------
+def _page_name_value(ctx: Any, title: Any, mid: str) -> str | None:
+    """The PAGENAME family (CoreMagicVariables / CoreParserFunctions::pagename & co)."""
+    base = mid[:-1] if mid.endswith("ee") else mid
+    encode = mid.endswith("ee") or (mid.endswith("e") and mid[:-1] in _PAGENAME_IDS)
+    if base not in _PAGENAME_IDS:
+        return None
+    if base == "pagename":
+        text = title.text
+    elif base == "fullpagename":
+        text = title.prefixed_text
+    elif base == "subpagename":
+        text = title.subpage_text
+    elif base == "rootpagename":
+        text = title.root_text
+    elif base == "basepagename":
+        text = title.base_text
+    elif base == "talkpagename":
+        if not title.can_have_talk():
+            return ""
+        text = title.talk_page().prefixed_text
+    else:  # subjectpagename
+        text = title.subject_page().prefixed_text
+    if encode:
+        return escape_wikitext(wfurlencode(text.replace(" ", "_")), ctx)
+    return escape_wikitext(text, ctx)
+
+
+_PAGENAME_IDS = ("pagename", "fullpagename", "subpagename", "rootpagename", "basepagename",
+                 "talkpagename", "subjectpagename")
+
+
+def _namespace_value(ctx: Any, title: Any, mid: str) -> str | None:
+    ns = ctx.site.namespaces
+    if mid in ("namespace", "namespacee"):
+        text = ns.name(title.namespace)
+    elif mid == "namespacenumber":
+        return str(title.namespace)
+    elif mid in ("talkspace", "talkspacee"):
+        if not title.can_have_talk():
+            return ""
+        text = ns.name(ns.talk(title.namespace))
+    elif mid in ("subjectspace", "subjectspacee"):
+        text = ns.name(ns.subject(title.namespace))
+    else:
+        return None
+    if mid.endswith("ee") or mid == "namespacee":
+        return wfurlencode(text.replace(" ", "_"))
+    return text
+
+
+_STATS = {"numberofpages": "pages", "numberofarticles": "articles", "numberoffiles": "images",
+          "numberofusers": "users", "numberofactiveusers": "activeusers",
+          "numberofedits": "edits", "numberofadmins": "admins"}
+
+
+def magic_variable(pp: Any, mid: str, frame: Any) -> str:
+    """``Parser::expandMagicVariable`` (CoreMagicVariables::expand)."""
+    ctx = pp.ctx
+    site = ctx.site
+    title = ctx.title
+    if mid == "!":
+        return "|"
+    if mid == "=":
+        return "="
+    if mid.startswith(("current", "local")) and mid not in ("currentversion",):
+        local = mid.startswith("local")
+        kind = mid[5:] if local else mid[7:]
+        return _date_var(pp, kind, _now(ctx, local))
+    value = _page_name_value(ctx, title, mid)
+    if value is not None:
+        return value
+    value = _namespace_value(ctx, title, mid)
+    if value is not None:
+        return value
+    if mid in _STATS:
+        return format_num(ctx, str(site.stats.get(_STATS[mid], 0)))
+    if mid == "articlepath":
+        return site.article_path
+    if mid == "sitename":
+        return site.sitename
+    if mid == "server":
+        return site.server
+    if mid == "servername":
+        m = re.match(r"(?:[a-z]+:)?//([^/:]+)", site.server)
+        return m.group(1) if m else site.server
+    if mid == "scriptpath":
+        return site.script_path
+    if mid == "stylepath":
+        return site.extra.get("style_path", site.script_path + "/skins")
+    if mid == "pageid":
+        ctx.output.set_flag("vary-page-id")
+        return str(site.page_id) if site.page_id else ""
+    if mid == "revisionid":
+        ctx.output.set_flag("vary-revision-id")
+        rid = ctx.options.speculative_revision_id or site.revision_id
+        return str(rid) if rid else ""
+    if mid.startswith("revision"):
+        return _revision_value(pp, mid[8:], None)
+    if mid == "currentversion":
+        return "1.39.17"
+    if mid == "directionmark":
+        return "\u200f" if lang_of(ctx) in RTL_LANGUAGES else "\u200e"
+    if mid in ("contentlanguage", "pagelanguage"):
+        return site.language
+    if mid == "cascadingsources":
+        return ""
+    return ""
+
+
+def _revision_value(pp: Any, what: str, title: Any) -> str:
+    ctx = pp.ctx
+    site = ctx.site
+    self_page = title is None or title.prefixed_dbkey == ctx.title.prefixed_dbkey
+    if what == "user":
+        if self_page:
+            ctx.output.set_flag("vary-user")
+            if title is None and ctx.options.extra.get("lastsavedrevision") is not None:
+                return site.revision_user or ctx.options.user_name
+            return site.revision_user if title is None and site.revision_user else ""
+        return ""
+    if what == "size":
+        return str(len(ctx.options.extra.get("revision_text", "").encode("utf-8")))
+    ts: _dt.datetime | None = None
+    if self_page:
+        ctx.output.set_flag("vary-revision-timestamp")
+        ts = site.revision_timestamp
+        if ts is None and ctx.options.extra.get("lastsavedrevision") is not None:
+            ts = site.clock()
+        if ts is None and title is None:
+            ts = site.clock()
+    if ts is None:
+        return ""
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=_dt.timezone.utc)
+    kind = {"day": "day", "day2": "day2", "month": "month", "month1": "month1",
+            "year": "year", "timestamp": "timestamp"}.get(what)
+    if kind is None:
+        return ""
+    return _date_var(pp, kind, ts.astimezone(_dt.timezone.utc))
+
+
+# -- parser functions ------------------------------------------------------------------------------
+def _arg(args: list, i: int, default: str = "") -> str:
+    return args[i] if len(args) > i else default
+
+
+def _title_arg(pp: Any, text: str, default_ns: int = 0) -> Any:
+    if text == "":
+        return None
+    return pp.ctx.make_title(text, default_ns)
+
+
+def pf_ns(pp: Any, frame: Any, args: list) -> Any:
+    part1 = _arg(args, 0)
+    nsinfo = pp.ctx.site.namespaces
+    if php_intval(part1) or part1.strip() == "0" or (is_numeric(part1) and float(part1) == 0):
+        index: int | None = php_intval(part1)
+    else:
+        index = nsinfo.lookup(part1.replace(" ", "_"))
+    if index is None:
+        return {"found": False}
+    return nsinfo.name(index)
+
+
+def pf_nse(pp: Any, frame: Any, args: list) -> Any:
+    ret = pf_ns(pp, frame, args)
+    if isinstance(ret, dict):
+        return ret
+    return wfurlencode(ret.replace(" ", "_"))
+
+
+def _php_urlencode(s: str) -> str:
+    return quote_plus(s.encode("utf-8"), safe="-_.")
+
+
+def _php_rawurlencode(s: str) -> str:
+    return quote(s.encode("utf-8"), safe="-_.~")
+
+
+def pf_urlencode(pp: Any, frame: Any, args: list) -> str:
+    s = _arg(args, 0)
+    arg = args[1] if len(args) > 1 else ""
+    mw = pp.mw
+    if mw.match_whole(arg, "url_wiki"):
+        s = s.replace(" ", "_")
+        return marker_skip(s, wfurlencode)
+    if mw.match_whole(arg, "url_path"):
+        return marker_skip(s, _php_rawurlencode)
+    return marker_skip(s, _php_urlencode)
+
+
+def _lcfirst(s: str) -> str:
+    return s[:1].lower() + s[1:]
+
+
+def pf_lc(pp: Any, frame: Any, args: list) -> str:
+    return marker_skip(_arg(args, 0), str.lower)
+
+
+def pf_uc(pp: Any, frame: Any, args: list) -> str:
+    return marker_skip(_arg(args, 0), str.upper)
+
+
+def pf_lcfirst(pp: Any, frame: Any, args: list) -> str:
+    return _lcfirst(_arg(args, 0))
+
+
+def pf_ucfirst(pp: Any, frame: Any, args: list) -> str:
+    return ucfirst(_arg(args, 0))
+
+
+def _url_function(pp: Any, args: list, full: bool, canonical: bool = False) -> Any:
+    s = _arg(args, 0)
+    query = args[1] if len(args) > 1 else ""
+    title = pp.ctx.make_title(s) if s else None
+    if title is None and s:
+        title = pp.ctx.make_title(unquote(s.replace("+", " ")))
+    if title is None:
+        return {"found": False}
+    if title.namespace == MEDIA:
+        title = type(title)(FILE, title.dbkey, title.fragment, title.interwiki, title.namespaces)
+    if full:
+        return title_full_url(pp.ctx, title, query, canonical)
+    return title_local_url(pp.ctx, title, query)
+
+
+def _escaped(fn: Callable[[Any, Any, list], Any]) -> Callable[[Any, Any, list], Any]:
+    def wrapped(pp: Any, frame: Any, args: list) -> Any:
+        ret = fn(pp, frame, args)
+        if not isinstance(ret, str):
+            return ret
+        from .sanitizer import htmlspecialchars
+        return htmlspecialchars(ret)
+    return wrapped
+
+
+def pf_localurl(pp: Any, frame: Any, args: list) -> Any:
+    return _url_function(pp, args, False)
+
+
+def pf_fullurl(pp: Any, frame: Any, args: list) -> Any:
+    return _url_function(pp, args, True)
+
+
+def pf_canonicalurl(pp: Any, frame: Any, args: list) -> Any:
+    return _url_function(pp, args, True, canonical=True)
+
+
+def pf_formatnum(pp: Any, frame: Any, args: list) -> str:
+    num = _arg(args, 0)
+    arg = args[1] if len(args) > 1 else ""
+    ctx = pp.ctx
+    if pp.mw.match_whole(arg, "rawsuffix"):
+        return marker_skip(num, lambda n: parse_formatted_number(ctx, n))
+    nosep = pp.mw.match_whole(arg, "nocommafysuffix")
+    return marker_skip(num, _legacy_format_num(pp, lambda n: format_num(ctx, n, nosep)))
+
+
+def _pad(pp: Any, args: list, left: bool) -> str:
+    string = _arg(args, 0)
+    length = _arg(args, 1, "0")
+    padding = kill_markers(args[2] if len(args) > 2 else "0")
+    if not padding:
+        return string
+    remaining = min(php_intval(length), 500) - len(string)
+    if remaining <= 0:
+        return string
+    final = ""
+    while remaining > 0:
+        final += padding[:remaining]
+        remaining -= len(padding)
+    return final + string if left else string + final
+
+
+def pf_padleft(pp: Any, frame: Any, args: list) -> str:
+    return _pad(pp, args, True)
+
+
+def pf_padright(pp: Any, frame: Any, args: list) -> str:
+    return _pad(pp, args, False)
+
+
+def plural_index(lang: str, n: float) -> int:
+    if lang == "fr":
+        return 0 if n < 2 else 1
+    return 0 if n == 1 else 1
+
+
+def convert_plural(lang: str, count: float, forms: list[str]) -> str:
+    kept = []
+    for form in forms:
+        if re.search(r"\d+=", form):
+            pos = form.index("=")
+            c = str(int(count)) if float(count).is_integer() else str(count)
+            if form[:pos] == c:
+                return form[pos + 1:]
+            continue
+        kept.append(form)
+    if not kept:
+        return ""
+    return kept[min(plural_index(lang, count), len(kept) - 1)]
+
+
+def pf_plural(pp: Any, frame: Any, args: list) -> str:
+    text = parse_formatted_number(pp.ctx, _arg(args, 0))
+    try:
+        count = float(text) if text.strip() else 0.0
+    except ValueError:
+        count = float(php_intval(text))
+    return convert_plural(lang_of(pp), count, list(args[1:]))
+
+
+def pf_grammar(pp: Any, frame: Any, args: list) -> str:
+    return _arg(args, 1)
+
+
+def pf_gender(pp: Any, frame: Any, args: list) -> str:
+    forms = list(args[1:])
+    if not forms:
+        return ""
+    if len(forms) == 1:
+        return forms[0]
+    genders = pp.ctx.options.extra.get("genders", {})
+    username = _arg(args, 0).strip(PHP_WS)
+    t = pp.ctx.make_title(username, USER) if username else None
+    if t is not None and t.namespace == USER:
+        username = t.text
+    gender = genders.get(username, "unknown")
+    while len(forms) < 2:
+        forms.append(forms[-1])
+    if gender == "male":
+        return forms[0]
+    if gender == "female":
+        return forms[1]
+    return forms[2] if len(forms) > 2 else forms[0]
+
+
+def pf_bidi(pp: Any, frame: Any, args: list) -> str:
+    text = _arg(args, 0)
+    for ch in text:
+        if "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff":
+            return "\u202b" + text + "\u202c"
+        if ch.isalpha():
+            return "\u202a" + text + "\u202c"
+    return text
+
+
+def pf_language(pp: Any, frame: Any, args: list) -> str:
+    code = _arg(args, 0).strip().lower()
+    name = LANGUAGE_NAMES.get(code, "")
+    return name if name else code
+
+
+def pf_bcp47(pp: Any, frame: Any, args: list) -> str:
+    code = _arg(args, 0).strip().lower()
+    parts = code.split("-")
+    out = [parts[0]] + [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p
+                        for p in parts[1:]]
+    return "-".join(out)
+
+
+def pf_dir(pp: Any, frame: Any, args: list) -> str:
+    code = _arg(args, 0).strip().lower()
+    return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def pf_anchorencode(pp: Any, frame: Any, args: list) -> str:
+    from .sanitizer import decode_char_references, escape_id_for_link, safe_encode_attribute
+    text = kill_markers(_arg(args, 0))
+    text = strip_section_name(pp.ctx, text)
+    text = decode_char_references(text)
+    text = normalize_section_name(text)
+    return safe_encode_attribute(escape_id_for_link(text, tuple(pp.ctx.site.fragment_mode)))
+
+
+def normalize_section_name(text: str) -> str:
+    """``Parser::normalizeSectionName`` (the fragment part of a title split)."""
+    key = re.sub(r"[ _]+", "_", "#" + text).strip("_")
+    return key[1:].replace("_", " ") if key.startswith("#") else text
+
+
+def strip_section_name(ctx: Any, text: str) -> str:
+    """``Parser::stripSectionName``: link markup, quotes and tags removed."""
+    text = re.sub(r"\[\[:?([^[|]+)\|([^[]+)\]\]", r"\2", text)
+    text = re.sub(r"\[\[:?([^[]+)\|?\]\]", r"\1", text)
+    protos = "|".join(re.escape(p) for p in ctx.site.url_protocols)
+    text = re.sub(r"\[(?i:" + protos + r")([^ ]+?) ([^[]+)\]", r"\2", text)
+    from .quotes import do_quotes
+    text = do_quotes(text)
+    return re.sub(r"<.*?>", "", text, flags=re.S)
+
+
+def pf_special(pp: Any, frame: Any, args: list) -> str:
+    text = _arg(args, 0)
+    title = pp.ctx.make_title(text, SPECIAL) if text else None
+    if title is None or title.namespace != SPECIAL:
+        title = pp.ctx.make_title("Special:" + text) if text else None
+    if title is None or title.namespace != SPECIAL:
+        title = pp.ctx.make_title("Special:Badtitle")
+    return title.prefixed_text
+
+
+def pf_speciale(pp: Any, frame: Any, args: list) -> str:
+    return wfurlencode(pf_special(pp, frame, args).replace(" ", "_"))
+
+
+def pf_filepath(pp: Any, frame: Any, args: list) -> Any:
+    name = _arg(args, 0)
+    arg_a = _arg(args, 1)
+    arg_b = _arg(args, 2)
+    title = pp.ctx.make_title(name, FILE) if name else None
+    if title is None or title.namespace not in (FILE, MEDIA):
+        return ""
+    pp.ctx.output.images.setdefault(title.dbkey, None)
+    info = pp.ctx.source.file_info(title)
+    if info is None:
+        return ""
+    if arg_a == "nowiki":
+        width, is_nowiki = arg_b, True
+    else:
+        width, is_nowiki = arg_a, arg_b == "nowiki"
+    url = info.url
+    m = re.match(r"(\d+)(?:px)?\Z", width.strip())
+    if m:
+        url = info.thumb_url(int(m.group(1)))
+    if url.startswith("/"):
+        url = pp.ctx.site.server + url
+    if is_nowiki:
+        return {"text": url, "nowiki": True}
+    return url
+
+
+def pf_defaultsort(pp: Any, frame: Any, args: list) -> str:
+    ctx = pp.ctx
+    text = _arg(args, 0).strip(PHP_WS)
+    uarg = _arg(args, 1)
+    arg = None
+    if pp.mw.match_whole(uarg, "defaultsort_noerror"):
+        arg = "noerror"
+    elif pp.mw.match_whole(uarg, "defaultsort_noreplace"):
+        arg = "noreplace"
+    if not text:
+        return ""
+    old = ctx.output.properties.get("defaultsort")
+    if old is None or arg != "noreplace":
+        ctx.output.properties["defaultsort"] = text
+        ctx.default_sort = text
+    if old is None or old == text or arg:
+        return ""
+    from .sanitizer import htmlspecialchars
+    return ('<span class="error">' + (message(ctx, "duplicate-defaultsort", htmlspecialchars(old),
+                                              htmlspecialchars(text)) or "") + "</span>")
+
+
+_DISPLAYTITLE_BAD = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "ol", "ul", "li",
+                     "hr", "table", "tr", "th", "td", "dl", "dd", "caption", "p", "ruby", "rb",
+                     "rt", "rtc", "rp", "br")
+
+
+def pf_displaytitle(pp: Any, frame: Any, args: list) -> str:
+    from . import sanitizer as san
+    from .quotes import do_quotes
+    ctx = pp.ctx
+    site = ctx.site
+    text = _arg(args, 0)
+    uarg = _arg(args, 1)
+    arg = None
+    if pp.mw.match_whole(uarg, "displaytitle_noerror"):
+        arg = "noerror"
+    elif pp.mw.match_whole(uarg, "displaytitle_noreplace"):
+        arg = "noreplace"
+    text = kill_markers(do_quotes(text))
+    text = _escape_bad_tags(text, site.restrict_display_title)
+    text = san.remove_html_tags(text, tuple(site.fragment_mode))
+    title = ctx.make_title(san.strip_all_tags(text)) if text.strip() else None
+    filtered = san.decode_char_references(text)
+    if not site.restrict_display_title or (
+            title is not None and not title.fragment
+            and title.prefixed_dbkey == ctx.title.prefixed_dbkey):
+        old = ctx.output.properties.get("displaytitle")
+        if old is None or arg != "noreplace":
+            ctx.output.properties["displaytitle"] = text
+            ctx.output.display_title = text
+        if old is not None and old != text and not arg:
+            return ('<span class="error">' + (message(
+                ctx, "duplicate-displaytitle", escape_wikitext(old, ctx),
+                escape_wikitext(filtered, ctx)) or "") + "</span>")
+        return ""
+    ctx.output.warnings.append(
+        f'<strong>Warning:</strong> Display title "{filtered}" was ignored since it is not '
+        "equivalent to the page's actual title.")
+    from .magicwords import add_tracking_category
+    add_tracking_category(ctx, "restricted-displaytitle-ignored")
+    return ""
+
+
+def _escape_bad_tags(text: str, restrict: bool) -> str:
+    """Escape the block tags DISPLAYTITLE refuses and neuter hiding styles."""
+    from .sanitizer import check_css, decode_tag_attributes, safe_encode_tag_attributes
+
+    def repl(m: re.Match[str]) -> str:
+        slash, name, params = m.group(1), m.group(2), m.group(3)
+        if name.lower() in _DISPLAYTITLE_BAD:
+            return m.group(0).replace("<", "&lt;").replace(">", "&gt;")
+        if restrict and params and not slash:
+            decoded = decode_tag_attributes(params)
+            if "style" in decoded:
+                decoded["style"] = check_css(decoded["style"])
+                if re.search(r"(display|user-select|visibility)\s*:", decoded["style"], re.I):
+                    decoded["style"] = "/* attempt to bypass $wgRestrictDisplayTitle */"
+            return f"<{name}{safe_encode_tag_attributes(decoded)}>"
+        return m.group(0)
+
+    return re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>", repl, text)
+
+
+def pf_int(pp: Any, frame: Any, args: list) -> Any:
+    key = _arg(args, 0)
+    if key == "":
+        return {"found": False}
+    ctx = pp.ctx
+    lang = ctx.options.target_language or ctx.options.interface_language or ctx.site.language
+    t = ctx.make_title("MediaWiki:" + ucfirst(key))
+    text = None
+    if t is not None:
+        text = ctx.source.get_text(t)
+        if text is None and lang != ctx.site.language:
+            t2 = ctx.make_title(f"MediaWiki:{ucfirst(key)}/{lang}")
+            text = ctx.source.get_text(t2) if t2 is not None else None
+    if text is None:
+        text = message(ctx, key.replace("_", " ").lower() if key.lower() in MESSAGES["en"]
+                       else key, language=lang)
+    if text is None:
+        from .sanitizer import htmlspecialchars
+        return {"text": "⧼" + htmlspecialchars(key) + "⧽", "noparse": True}
+    for i, p in enumerate(args[1:], 1):
+        text = text.replace(f"${i}", p)
+    return {"text": text, "noparse": False}
+
+
+def pf_pagesize(pp: Any, frame: Any, args: list) -> str:
+    page = _arg(args, 0)
+    title = pp.ctx.make_title(page) if page else None
+    if title is None:
+        return format_raw(pp, 0, args[1] if len(args) > 1 else None)
+    if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
+        pp.ctx.output.set_flag("vary-revision-sha1")
+    info = pp.ctx.source.page_info(title)
+    return format_raw(pp, info.length if info else 0, args[1] if len(args) > 1 else None)
+
+
+def pf_pagesincategory(pp: Any, frame: Any, args: list) -> str:
+    name = _arg(args, 0)
+    title = pp.ctx.make_title(name, 14) if name else None
+    if title is None:
+        return format_raw(pp, 0, args[2] if len(args) > 2 else None)
+    if not pp.increment_expensive():
+        return format_raw(pp, 0, args[2] if len(args) > 2 else None)
+    counter = getattr(pp.ctx.source, "category_count", None)
+    kind = "all"
+    for k in ("pages", "subcats", "files"):
+        if len(args) > 1 and pp.mw.match_whole(args[1], "pagesincategory_" + k):
+            kind = k
+    count = counter(title, kind) if counter else 0
+    raw = args[2] if len(args) > 2 else (args[1] if len(args) > 1 and kind == "all" else None)
+    return format_raw(pp, count, raw)
+
+
+def pf_protectionlevel(pp: Any, frame: Any, args: list) -> str:
+    return ""
+
+
+def pf_numberingroup(pp: Any, frame: Any, args: list) -> str:
+    return format_raw(pp, 0, args[1] if len(args) > 1 else None)
+
+
+def _stats_function(key: str) -> Callable[[Any, Any, list], str]:
+    def fn(pp: Any, frame: Any, args: list) -> str:
+        return format_raw(pp, pp.ctx.site.stats.get(key, 0), args[0] if args else None)
+    return fn
+
+
+def _pagename_function(mid: str) -> Callable[[Any, Any, list], str]:
+    def fn(pp: Any, frame: Any, args: list) -> str:
+        text = _arg(args, 0)
+        title = pp.ctx.make_title(text) if text else pp.ctx.title
+        if title is None:
+            return ""
+        value = _page_name_value(pp.ctx, title, mid)
+        if value is None:
+            value = _namespace_value(pp.ctx, title, mid)
+        return value or ""
+    return fn
+
+
+def _revision_function(what: str) -> Callable[[Any, Any, list], str]:
+    def fn(pp: Any, frame: Any, args: list) -> str:
+        text = _arg(args, 0)
+        title = pp.ctx.make_title(text) if text else None
+        if title is None:
+            return _revision_value(pp, what, None) if not text else ""
+        return _revision_value(pp, what, title)
+    return fn
+
+
+def pf_pageid(pp: Any, frame: Any, args: list) -> str:
+    text = _arg(args, 0)
+    title = pp.ctx.make_title(text) if text else pp.ctx.title
+    if title is None:
+        return ""
+    if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
+        pp.ctx.output.set_flag("vary-page-id")
+        return str(pp.ctx.site.page_id) if pp.ctx.site.page_id else ""
+    info = pp.ctx.source.page_info(title)
+    return str(info.id) if info else ""
+
+
+def pf_revisionid(pp: Any, frame: Any, args: list) -> str:
+    text = _arg(args, 0)
+    title = pp.ctx.make_title(text) if text else pp.ctx.title
+    if title is None:
+        return ""
+    if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
+        pp.ctx.output.set_flag("vary-revision-id")
+        rid = pp.ctx.options.speculative_revision_id or pp.ctx.site.revision_id
+        return str(rid) if rid else ""
+    info = pp.ctx.source.page_info(title)
+    return str(info.latest) if info else ""
+
+
+def pf_tag(pp: Any, frame: Any, args: list) -> str:
+    """``CoreParserFunctions::tagObj``."""
+    from .frame import PROCESS_NOWIKI
+    from .sanitizer import htmlspecialchars
+    if not args:
+        return ""
+    tag = args[0].strip(PHP_WS).lower()
+    rest: list[PPArg] = list(args[1:])
+    inner: str | None = None
+    if rest:
+        flags = PROCESS_NOWIKI if tag == "pre" else 0
+        inner = rest[0].frame.expand([rest.pop(0).part], flags)
+    attributes: dict[str, str] = {}
+    for a in rest:
+        if a.part[3] is None:
+            name = frame.expand(a.part[1], STRIP_COMMENTS).strip(PHP_WS)
+            value = frame.expand(a.part[2]).strip(PHP_WS)
+            m = re.match(r"""(?:["'](.+)["']|""|'')\Z""", value, re.S)
+            if m:
+                value = m.group(1) or ""
+            attributes[name] = value
+    if tag not in ("nowiki", "pre") and tag not in pp.tags:
+        attr_text = "".join(f' {htmlspecialchars(k)}="{htmlspecialchars(v)}"'
+                            for k, v in attributes.items())
+        if inner is None:
+            return f"<{tag}{attr_text}/>"
+        return f"<{tag}{attr_text}>{inner}</{tag}>"
+    return pp.extension_substitution_params(tag, attributes, "", inner, frame, f"</{tag}>")
+
+
+_ISO_DATE = re.compile(r"(-?\d{4})-(\d\d)-(\d\d)\Z")
+
+
+def pf_formatdate(pp: Any, frame: Any, args: list) -> str:
+    """``CoreParserFunctions::formatDate`` (DateFormatter) for ISO, dmy, mdy and md inputs."""
+    date = _arg(args, 0)
+    pref = _arg(args, 1, "default").strip().lower() or "default"
+    lang = lang_of(pp)
+    months = MONTHS.get(lang, MONTHS["en"])
+    low = [m.lower() for m in months]
+    month_re = "|".join(re.escape(m) for m in months + MONTHS["en"])
+    y = m = d = None
+    text = date.strip()
+    iso = _ISO_DATE.match(text)
+    if iso:
+        y, mo, dd = iso.group(1), int(iso.group(2)), int(iso.group(3))
+        if not 1 <= mo <= 12:
+            return date
+        m, d = mo, dd
+        source = "ISO1"
+    else:
+        mm = re.match(rf"(\d{{1,2}}) ({month_re})(?: (\d{{1,4}}))?\Z", text, re.I)
+        mm2 = re.match(rf"({month_re}) (\d{{1,2}})(?:, (\d{{1,4}}))?\Z", text, re.I)
+        if mm:
+            d, mname, y = int(mm.group(1)), mm.group(2), mm.group(3)
+            source = "dmy" if y else "dm"
+        elif mm2:
+            mname, d, y = mm2.group(1), int(mm2.group(2)), mm2.group(3)
+            source = "mdy" if y else "md"
+        else:
+            return date
+        ml = mname.lower()
+        m = (low.index(ml) + 1) if ml in low else [x.lower() for x in MONTHS["en"]].index(ml) + 1
+    if pref == "default":
+        pref = source if source != "ISO1" else "ISO1"
+    mname = months[m - 1]
+    iso_title = (f"{int(y):04d}-" if y else "") + f"{m:02d}-{d:02d}"
+    if pref in ("dmy", "dm"):
+        out = f"{d} {mname}" + (f" {y}" if y else "")
+    elif pref in ("mdy", "md"):
+        out = f"{mname} {d}" + (f", {y}" if y else "")
+    elif pref == "ymd":
+        out = (f"{y} " if y else "") + f"{mname} {d}"
+    elif pref in ("iso1", "iso 8601", "iso8601") or pref == "ISO1":
+        out = iso_title if y else text
+    else:
+        out = text
+    return f'<span class="mw-formatted-date" title="{iso_title}">{out}</span>'
+
+
+FUNCTIONS: dict[str, Callable[[Any, Any, list], Any]] = {
+    "ns": pf_ns, "nse": pf_nse, "urlencode": pf_urlencode, "lc": pf_lc, "uc": pf_uc,
+    "lcfirst": pf_lcfirst, "ucfirst": pf_ucfirst, "localurl": pf_localurl,
+    "localurle": _escaped(pf_localurl), "fullurl": pf_fullurl,
+    "fullurle": _escaped(pf_fullurl), "canonicalurl": pf_canonicalurl,
+    "canonicalurle": _escaped(pf_canonicalurl), "formatnum": pf_formatnum,
+    "grammar": pf_grammar, "gender": pf_gender, "plural": pf_plural, "bidi": pf_bidi,
+    "language": pf_language, "padleft": pf_padleft, "padright": pf_padright,
+    "anchorencode": pf_anchorencode, "defaultsort": pf_defaultsort, "filepath": pf_filepath,
+    "pagesincategory": pf_pagesincategory, "pagesize": pf_pagesize,
+    "protectionlevel": pf_protectionlevel, "protectionexpiry": pf_protectionlevel,
+    "numberingroup": pf_numberingroup, "int": pf_int, "special": pf_special,
+    "speciale": pf_speciale, "tag": pf_tag, "formatdate": pf_formatdate,
+    "displaytitle": pf_displaytitle, "bcp47": pf_bcp47, "dir": pf_dir,
+    "pageid": pf_pageid, "revisionid": pf_revisionid,
+    "cascadingsources": lambda pp, frame, args: "",
+}
+for _mid, _key in _STATS.items():
+    FUNCTIONS[_mid] = _stats_function(_key)
+for _mid in ("namespace", "namespacee", "namespacenumber", "talkspace", "talkspacee",
+             "subjectspace", "subjectspacee") + tuple(
+        x + e for x in _PAGENAME_IDS for e in ("", "e")):
+    FUNCTIONS[_mid] = _pagename_function(_mid)
+for _what in ("day", "day2", "month", "month1", "year", "timestamp", "user"):
+    FUNCTIONS["revision" + _what] = _revision_function(_what)
+
+#: functions given lazily-expanded PPArg objects (SFH_OBJECT_ARGS)
+OBJECT_ARGS = frozenset({"tag"})
