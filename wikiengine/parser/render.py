@@ -1,18 +1,118 @@
-"""Phase 2: render expanded wikitext to HTML (MediaWiki's Parser::internalParse and after).
+"""Phase 2: render expanded wikitext to HTML (Parser::internalParse and what follows).
 
-Orders the passes: tables, headings, quotes, links, external links, magic links, block
-levels, sanitizer, TOC and section edit links, unstrip, tidy.
+Order of MediaWiki's passes: sanitizer, tables, horizontal rules, behaviour switches,
+headings, internal links, quotes, external links, magic links, heading anchors/TOC; then
+unstrip, block levels (paragraphs, lists, pre), link holders (one existence lookup),
+unstrip, character references, tidy, and ParserOutput::getText's edit links and TOC.
 """
 from __future__ import annotations
 
-import html as _html
+import re
 
+from .blocklevel import do_block_levels
 from .context import ParseContext
+from .headings import (TOC_PLACEHOLDER, do_headings, finalize_toc, format_headings,
+                       replace_edit_sections)
+from .links import NOPARSE, LinkHolders, replace_internal_links
+from .quotes import do_all_quotes
+from .render_extlinks import do_magic_links, replace_external_links
+from .sanitizer import normalize_char_references, remove_html_tags
+from .tables import do_table_stuff
+from .tidy import armor_french_spaces, tidy
+
+_HR = re.compile(r"(^|\n)-----*")
+DOUBLE_UNDERSCORES = ("notoc", "nogallery", "forcetoc", "toc", "noeditsection",
+                      "newsectionlink", "nonewsectionlink", "hiddencat", "index", "noindex",
+                      "staticredirect", "nocontentconvert", "nocc", "notitleconvert", "notc",
+                      "expectunusedcategory", "expected_unconnected_page", "disambig")
+_DU_RE = re.compile(r"__(" + "|".join(d for d in DOUBLE_UNDERSCORES) + r")__", re.I)
+_DU_ALIAS = {"nocc": "nocontentconvert", "notc": "notitleconvert"}
+
+
+def do_double_underscore(text: str, ctx: ParseContext) -> str:
+    """Record and remove __NOTOC__ & co; the first __TOC__ becomes the TOC placeholder."""
+    if "__" not in text:
+        return text
+    seen_toc = False
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal seen_toc
+        word = m.group(1).lower()
+        word = _DU_ALIAS.get(word, word)
+        if word == "toc":
+            if seen_toc:
+                return ""
+            seen_toc = True
+            ctx.ext_state["force_toc_position"] = True
+            return TOC_PLACEHOLDER
+        ctx.output.properties[word] = ""
+        return ""
+
+    return _DU_RE.sub(repl, text)
+
+
+def internal_parse(text: str, ctx: ParseContext, holders: LinkHolders,
+                   is_main: bool = True) -> str:
+    """Parser::internalParse on already expanded text."""
+    orig = text
+    fm = tuple(ctx.site.fragment_mode)
+    text = remove_html_tags(text, fm, extra_tags=ctx.ext_state.get("extra_html_tags", frozenset()))
+    text = do_table_stuff(text, ctx.strip.unstrip_both, fm)
+    if "----" in text:
+        text = _HR.sub(r"\1<hr />", text)
+    text = do_double_underscore(text, ctx)
+    text = do_headings(text)
+    text = replace_internal_links(text, ctx, holders)
+    text = do_all_quotes(text)
+    text = replace_external_links(text, ctx)
+    if NOPARSE in text:
+        text = text.replace(NOPARSE, "")
+    text = do_magic_links(text, ctx)
+    if is_main or "<h" in text.lower():
+        text = format_headings(text, orig, ctx, holders.replace_text, is_main)
+    return text
+
+
+def internal_parse_half_parsed(text: str, ctx: ParseContext, holders: LinkHolders,
+                               line_start: bool = True, do_tidy: bool = True) -> str:
+    text = ctx.strip.unstrip_general(text)
+    text = do_block_levels(text, line_start)
+    text = holders.replace(text)
+    text = ctx.strip.unstrip_nowiki(text)
+    text = ctx.strip.unstrip_general(text)
+    text = normalize_char_references(text)
+    if do_tidy:
+        text = tidy(text)
+        text = armor_french_spaces(text)
+    return text
 
 
 def render_document(text: str, ctx: ParseContext) -> str:
-    """Render expanded wikitext of a whole page to its HTML body."""
-    text = ctx.strip.unstrip_nowiki(text)
-    paras = [p for p in text.split("\n\n") if p.strip()]
-    out = "".join(f"<p>{_html.escape(p, quote=False)}\n</p>" for p in paras)
-    return ctx.strip.unstrip_general(out)
+    """Render expanded wikitext of a whole page to its HTML body (ParserOutput::getText)."""
+    holders = LinkHolders(ctx)
+    html = internal_parse(text, ctx, holders, True)
+    html = internal_parse_half_parsed(html, ctx, holders)
+    for hook in ctx.hooks.after_render:
+        html = hook(html, ctx)
+    html = replace_edit_sections(html, ctx, ctx.options.section_edit_links
+                                 and "noeditsection" not in ctx.output.properties)
+    html = finalize_toc(html, ctx.options.allow_toc)
+    if ctx.options.wrap:
+        html = f'<div class="mw-parser-output">{html}</div>'
+    return html
+
+
+def recursive_tag_parse(text: str, ctx: ParseContext) -> str:
+    """Half-parse wikitext inside an extension tag (Parser::recursiveTagParse)."""
+    holders = LinkHolders(ctx)
+    out = internal_parse(text, ctx, holders, False)
+    pending = ctx.ext_state.setdefault("_pending_holders", [])
+    pending.append(holders)
+    return out
+
+
+def recursive_tag_parse_fully(text: str, ctx: ParseContext) -> str:
+    """Fully parse wikitext inside an extension tag (Parser::recursiveTagParseFully)."""
+    holders = LinkHolders(ctx)
+    out = internal_parse(text, ctx, holders, False)
+    return internal_parse_half_parsed(out, ctx, holders, True, do_tidy=False)
