@@ -54,7 +54,7 @@ RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "arz
 MESSAGES = {
     "en": {
         "youhavenewmessages": "You have $1 ($2).",
-        "edit": "Edit", "mainpage": "Main Page", "talk": "Discussion",
+        "edit": "Edit", "mainpage": "Main Page", "history_short": "History", "talk": "Discussion",
         "categories": "Categories", "pagecategories": "{{PLURAL:$1|Category|Categories}}",
         "toc": "Contents", "editsection": "edit", "search": "Search",
         "duplicate-defaultsort": "<strong>Warning:</strong> Default sort key \"$2\" overrides "
@@ -94,8 +94,7 @@ def system_message(ctx: Any, title: Any) -> str | None:
     lang = ctx.site.language
     if "/" in key:
         key, lang = key.rsplit("/", 1)
-    return MESSAGES.get(lang, {}).get(key.replace("_", " ")) or \
-        MESSAGES["en"].get(key.replace("_", " "))
+    return MESSAGES.get(lang, {}).get(key) or MESSAGES["en"].get(key)
 
 
 # -- wfEscapeWikiText ---------------------------------------------------------------------
@@ -315,6 +314,29 @@ def pre_tag(content: str | None, attributes: dict[str, str], ctx: Any) -> str:
     attrs = validate_tag_attributes(attributes, "pre", tuple(ctx.site.fragment_mode))
     text = text.replace(">", "&gt;").replace("<", "&lt;")
     return f"<pre{html_attributes(attrs)}>{text}</pre>"
+
+
+def strip_outer_paragraph(html: str) -> str:
+    """``Parser::stripOuterParagraph``."""
+    m = re.match(r"<p>(.*?)\n?</p>\n?\Z", html, re.S)
+    if m and "</p>" not in m.group(1):
+        return m.group(1)
+    return html
+
+
+def indicator_tag(content: str | None, attributes: dict[str, str], ctx: Any, frame: Any) -> str:
+    """``CoreTagHooks::indicator``: page status indicators go to ``output.indicators``."""
+    name = attributes.get("name", "").strip(PHP_WS)
+    if not name:
+        return ('<span class="error"><strong>Error:</strong> Page status indicators\' '
+                '<code>name</code> attribute must not be empty.</span>')
+    html = ""
+    if content:
+        from .preprocess import expand
+        from .render import recursive_tag_parse_fully
+        html = recursive_tag_parse_fully(expand(content, ctx, frame=frame), ctx)
+    ctx.output.indicators[name] = strip_outer_paragraph(html)
+    return ""
 
 
 # -- clock ------------------------------------------------------------------------------------

@@ -306,8 +306,9 @@ class MagicWords:
         return self._du_map.get(word) or self._du_map.get(_lc(word))
 
     def match_and_remove_double_underscores(self, text: str) -> tuple[str, dict[str, bool], bool]:
-        """Remove every behaviour switch; ``__TOC__``'s first occurrence becomes the TOC
-        placeholder. Returns (text, found ids, toc forced)."""
+        """Remove every behaviour switch except ``__TOC__`` (any synonym of it is rewritten as
+        ``__TOC__`` for the renderer, which puts the TOC there). Returns (text, found ids,
+        toc present)."""
         found: dict[str, bool] = {}
         toc_done = False
 
@@ -317,10 +318,10 @@ class MagicWords:
             if mid is None:
                 return m.group(0)
             if mid == "toc":
-                if not toc_done:
-                    toc_done = True
-                    return "<!--MWTOC'\"-->"
-                return ""
+                # The renderer places the TOC where the first __TOC__ stands after its
+                # sanitizer pass (Parser::internalParse order): hand it the English word.
+                toc_done = True
+                return "__TOC__"
             found[mid] = True
             return ""
 
@@ -352,8 +353,6 @@ def handle_double_underscore(text: str, ctx: Any) -> str:
     mw = magic_words(ctx.site.language)
     text, found, toc = mw.match_and_remove_double_underscores(text)
     props = ctx.output.properties
-    if toc:
-        found["toc"] = True
     if "hiddencat" in found and ctx.title.namespace == 14:
         add_tracking_category(ctx, "hidden-category-category")
     if "noindex" in found and ctx.title.namespace >= 0:
@@ -362,6 +361,10 @@ def handle_double_underscore(text: str, ctx: Any) -> str:
     if "index" in found and ctx.title.namespace >= 0:
         props["robots"] = "index"
         add_tracking_category(ctx, "index-category")
+    for key, flag in (("newsectionlink", "mw-NewSection"),
+                      ("nonewsectionlink", "mw-HideNewSection"), ("nogallery", "mw-NoGallery")):
+        if key in found:
+            ctx.output.set_flag(flag)
     for key in found:
         props[key] = ""
     return text

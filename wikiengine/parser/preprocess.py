@@ -63,7 +63,7 @@ class PPState:
         self.dom_cache: dict[str, list | None] = {}
         self.redirect_cache: dict[str, Any] = {}
         self.mw = magic_words(site.language)
-        tags = set(ctx.hooks.tags)
+        tags = set(ctx.hooks.tags) | {"indicator"}
         if site.raw_html:
             tags.add("html")
         self.tags = tuple(sorted(tags))
@@ -287,7 +287,7 @@ class PPState:
             result = hook(self.ctx, frame, args)
         else:
             mid = self.mw.function_id(func)
-            if mid is None:
+            if mid is None or (mid == "displaytitle" and not self.ctx.site.allow_display_title):
                 return None
             fn = corefunctions.FUNCTIONS.get(mid)
             if fn is None:
@@ -351,6 +351,8 @@ class PPState:
                 output = corefunctions.pre_tag(content, attrs, ctx)
             elif lname in ctx.hooks.tags:
                 output = ctx.hooks.tags[lname](content, attrs, ctx, frame)
+            elif lname == "indicator":
+                output = corefunctions.indicator_tag(content, attrs, ctx, frame)
             elif lname == "html" and ctx.site.raw_html:
                 output = content or ""
             else:
