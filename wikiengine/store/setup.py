@@ -1,11 +1,22 @@
 """``init_instance(app)``: bring an instance's database to the newest schema and create what a
-fresh wiki needs (the system user and the main page). Safe to run again on every start.
+fresh wiki needs (the system user and the French main page "Accueil"). Safe to run again on
+every start: an existing main page is never touched.
 """
 from __future__ import annotations
+
+from importlib import resources
 
 from flask import Flask
 
 from wikiengine import db, migrations
+from wikiengine.title import InvalidTitle, Title
+
+MAIN_PAGE_SUMMARY = "Création de la page d'accueil"
+
+
+def main_page_text() -> str:
+    """The wikitext of the welcome page shipped with the package."""
+    return resources.files("wikiengine.store").joinpath("data/accueil.wikitext").read_text("utf-8")
 
 
 def init_instance(app: Flask) -> None:
@@ -13,3 +24,26 @@ def init_instance(app: Flask) -> None:
     engine = db.engine(app)
     with engine.begin() as connection:
         migrations.upgrade(connection)
+    with app.app_context(), db.session_scope(app) as session:
+        ensure_main_page(app, session)
+
+
+def ensure_main_page(app: Flask, session) -> bool:  # type: ignore[no-untyped-def]
+    """Create the main page (``MAIN_PAGE`` setting) by the system user when it does not
+    exist and was never deleted; True when created."""
+    from wikiengine.rendering import site_namespaces
+
+    from . import changes, revisions, users
+
+    try:
+        title = Title.new(app.config.get("MAIN_PAGE", "Accueil"), site_namespaces())
+    except InvalidTitle:
+        return False
+    if revisions.get_page(session, title) is not None:
+        return False
+    if changes.log_entries(session, "delete", title, limit=1):
+        return False
+    author = users.system_user(session)
+    revisions.save_page(session, title, main_page_text(), author, summary=MAIN_PAGE_SUMMARY,
+                        check_permissions=False)
+    return True
