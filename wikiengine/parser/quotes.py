@@ -105,7 +105,7 @@ def do_quotes(text: str) -> str:
         out.append("</i>")
     if state == "bi":
         out.append("</b>")
-    if state == "both" and buffer:
+    if state == "both" and "".join(buffer):
         out.append("<b><i>" + "".join(buffer) + "</i></b>")
     return "".join(out)
 

@@ -37,13 +37,80 @@ def tidy(html: str) -> str:
                 break
         if empty:
             node.attrs["class"] = "mw-empty-elt"
-    out = body.html or ""
-    if out.startswith("<body>"):
-        out = out[6:]
-    if out.endswith("</body>"):
-        out = out[:-7]
-    return out
+    return _serialize_children(body)
 
+
+#: Elements that end a paragraph in HTML5 (anything else is phrasing content here).
+_BLOCK_TAGS = frozenset("""address article aside blockquote center details dialog dir div dl
+    fieldset figcaption figure footer header hgroup main menu nav ol p section summary ul h1 h2
+    h3 h4 h5 h6 pre listing form li dd dt plaintext table hr xmp caption colgroup col tbody
+    thead tfoot tr td th style script link meta""".split())
+_BLOCK_SELECTOR = ",".join(sorted(_BLOCK_TAGS - {"style", "script", "link", "meta"}))
+
+
+def _start_tag(node) -> str:
+    attrs = "".join(
+        f' {k}="{(v or "").replace("&", "&amp;").replace(chr(34), "&quot;").replace(chr(160), "&nbsp;")}"'
+        for k, v in node.attributes.items())
+    return f"<{node.tag}{attrs}>"
+
+
+def _serialize_children(parent) -> str:
+    """Serialise the children of <body>/<blockquote>, p-wrapping their inline content
+    the way RemexCompatMunger does (a run with no element and only blank text stays bare)."""
+    out: list[str] = []
+    run: list[str] = []
+    nonblank = False
+
+    def flush() -> None:
+        nonlocal nonblank
+        if run:
+            if nonblank:
+                out.append("<p>" + "".join(run) + "</p>")
+            else:
+                out.append("".join(run))
+            run.clear()
+        nonblank = False
+
+    for child in parent.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            text = child.html or ""
+            if not nonblank and not text.strip(_WS):
+                if run:
+                    run.append(text)
+                else:
+                    out.append(text)
+                continue
+            run.append(text)
+            nonblank = True
+        elif tag == "-comment":
+            (run if run else out).append(child.html or "")
+        elif tag in _BLOCK_TAGS or (child.css_first(_BLOCK_SELECTOR) is not None):
+            flush()
+            out.append(_serialize(child))
+        else:
+            run.append(child.html or "")
+            nonblank = True
+    flush()
+    return "".join(out)
+
+
+def _serialize(node) -> str:
+    """Serialise an element; blockquotes (at any depth) get their content p-wrapped."""
+    if node.tag == "blockquote":
+        return _start_tag(node) + _serialize_children(node) + "</blockquote>"
+    if node.css_first("blockquote") is None:
+        return node.html or ""
+    parts = [_start_tag(node)]
+    for child in node.iter(include_text=True):
+        parts.append(_serialize(child) if child.tag not in ("-text", "-comment") else (child.html or ""))
+    if node.tag not in _VOID:
+        parts.append(f"</{node.tag}>")
+    return "".join(parts)
+
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 _FRENCH1 = re.compile(r" (?=[?:;!%»›](?!\w))")
 _FRENCH2 = re.compile(r"([«‹]) ")
