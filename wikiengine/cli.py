@@ -43,3 +43,5 @@ def _init(app) -> None:  # type: ignore[no-untyped-def]
 
 
 # Sub-commands of the other subsystems (one line each).
+from .store.cli import COMMANDS as _STORE_COMMANDS  # noqa: E402
+for _command in _STORE_COMMANDS: main.add_command(_command)  # noqa: E701
