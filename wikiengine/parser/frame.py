@@ -254,7 +254,7 @@ class TemplateFrame(Frame):
         self.parent = parent
         self.numbered = numbered
         self.named = named
-        key = title.prefixed_dbkey if title is not None else None
+        key = pp.names(title)[1] if title is not None else None
         self.loop_check = parent.loop_check | {key} if key is not None else parent.loop_check
         self.depth = parent.depth + 1
         self._num_cache: dict = {}

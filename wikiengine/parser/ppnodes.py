@@ -112,14 +112,18 @@ def _rspn(text: str, chars: str, end: int) -> int:
     return n
 
 
+_RUN_CACHE: dict[str, re.Pattern[str]] = {}
+
+
 def _spn(text: str, chars: str, start: int, limit: int | None = None) -> int:
-    n = 0
-    length = len(text)
-    while start + n < length and text[start + n] in chars:
-        n += 1
-        if limit is not None and n >= limit:
-            break
-    return n
+    """PHP ``strspn($text, $chars, $start, $limit)``, scanning in C."""
+    pat = _RUN_CACHE.get(chars)
+    if pat is None:
+        pat = re.compile("[" + re.escape(chars) + "]+")
+        _RUN_CACHE[chars] = pat
+    end = len(text) if limit is None else min(len(text), start + limit)
+    m = pat.match(text, start, end)
+    return m.end() - start if m else 0
 
 
 _SEARCH_CACHE: dict[str, re.Pattern[str]] = {}
@@ -426,7 +430,7 @@ def build_tree(text: str, for_include: bool = False,
             if piece.close == "}-" and cur == "}":
                 max_count -= 1
             cur_len = len(cur)
-            count = cur_len if cur_len > 1 else _spn(text, cur, i, max_count) if max_count > 0 else 0
+            count = cur_len if cur_len > 1 else _spn(text, cur, i, max_count)
             _close, names, _min, rmax = _RULES[piece.open]
             if count > rmax:
                 matching = rmax

@@ -68,6 +68,8 @@ class PPState:
             tags.add("html")
         self.tags = tuple(sorted(tags))
         self._warned: set[str] = set()
+        self._titles: dict[tuple[str, int], Any] = {}
+        self._names: dict[Any, tuple[str, str]] = {}
 
     # -- limits ------------------------------------------------------------------------
     def limitation_warn(self, kind: str, current: int | None = None, maximum: int | None = None
@@ -101,8 +103,22 @@ class PPState:
         add_tracking_category(self.ctx, "duplicate-args-category")
 
     # -- templates -----------------------------------------------------------------------
+    def names(self, title: Any) -> tuple[str, str]:
+        """(prefixed text, prefixed dbkey) of ``title``, computed once per parse."""
+        try:
+            return self._names[title]
+        except KeyError:
+            text = title.prefixed_text
+            got = self._names[title] = (text, text.replace(" ", "_"))
+            return got
+
     def make_title(self, text: str, default_ns: int = 0) -> Any:
-        return self.ctx.make_title(text, default_ns)
+        key = (text, default_ns)
+        try:
+            return self._titles[key]
+        except KeyError:
+            title = self._titles[key] = self.ctx.make_title(text, default_ns)
+            return title
 
     def fetch_template(self, title: Any) -> tuple[str | None, Any]:
         """``Parser::statelessFetchTemplate``: text of ``title`` following one redirect;
@@ -114,7 +130,7 @@ class PPState:
             if title is None:
                 break
             content = source.get_text(title) if not title.interwiki else None
-            self.ctx.output.templates.setdefault(title.prefixed_dbkey, title)
+            self.ctx.output.templates.setdefault(self.names(title)[1], title)
             if content is None:
                 if title.namespace == MEDIAWIKI:
                     content = corefunctions.system_message(self.ctx, title)
@@ -128,10 +144,10 @@ class PPState:
         return text, final
 
     def get_template_dom(self, title: Any) -> tuple[list | None, Any]:
-        key = title.prefixed_dbkey
+        key = self.names(title)[1]
         if key in self.redirect_cache:
             title = self.redirect_cache[key]
-        tkey = title.prefixed_dbkey
+        tkey = self.names(title)[1]
         if tkey in self.dom_cache:
             return self.dom_cache[tkey], title
         text, final = self.fetch_template(title)
@@ -140,7 +156,7 @@ class PPState:
             return None, final
         dom = preprocess_to_tree(text, True, self.tags)
         self.dom_cache[tkey] = dom
-        if final.prefixed_dbkey != key:
+        if self.names(final)[1] != key:
             self.redirect_cache[key] = final
         return dom, final
 
@@ -157,9 +173,12 @@ class PPState:
         part1 = title_with_spaces.strip(PHP_WS)
         original_title = part1
 
-        subst, rest = mw.match_start_and_remove(part1, "subst", "safesubst")
-        if subst is not None:
-            part1 = rest
+        has_colon = ":" in part1
+        subst = None
+        if has_colon:
+            subst, rest = mw.match_start_and_remove(part1, "subst", "safesubst")
+            if subst is not None:
+                part1 = rest
         literal = (subst is None) if self.ot == "wiki" else (subst == "subst")
         if literal:
             text = bracketed("{{", title_with_spaces, parts, "}}")
@@ -174,7 +193,7 @@ class PPState:
                 text = ctx.hooks.variables[part1](ctx)
                 found = True
 
-        if not found:
+        if not found and has_colon:
             m, rest = mw.match_start_and_remove(part1, "msgnw")
             if m is not None:
                 nowiki = True
@@ -214,7 +233,7 @@ class PPState:
                 ns = ctx.title.namespace
             title = self.make_title(part1, ns)
             if title is not None:
-                title_text = title.prefixed_text
+                title_text = self.names(title)[0]
                 if frame.depth >= self.max_template_depth:
                     found = True
                     text = (f'{_ERROR_PREFIX}Template recursion depth limit exceeded '
@@ -230,7 +249,7 @@ class PPState:
                 if not found and self.ot in ("html", "pre"):
                     text = f"[[:{title_text}]]"
                     found = True
-            if title.prefixed_dbkey in frame.loop_check:
+            if self.names(title)[1] in frame.loop_check:  # after redirects, as MediaWiki
                 found = True
                 is_child_obj = False
                 text = f"{_ERROR_PREFIX}Template loop detected: [[{title_text}]]</span>"
