@@ -18,6 +18,8 @@ __version__ = "0.1.0"
 #: Modules of this package whose ``init_app(app)`` is called, in this order.
 SUBSYSTEMS: tuple[str, ...] = (
     "db",
+    "i18n",
+    "views",
 )
 
 

@@ -1,0 +1,66 @@
+"""The web interface: thin blueprints over the store, in MediaWiki's URL shapes.
+
+``init_app`` wires, in order: the skin's Jinja helpers, the error pages, the special-page
+registry (and the built-in special pages of ``special``, ``auth``, ``special_changes`` and
+``special_admin``), the session settings and the per-request user, then the ``pages``
+blueprint (``/``, ``/wiki/…``, ``/w/index.php``) that dispatches every action.
+"""
+from __future__ import annotations
+
+from flask import Flask, request
+
+from . import auth, errors, pages, skin, special, special_changes
+from .common import load_user, page_url, special_title, special_url
+
+
+def _user_page(name: str):  # type: ignore[no-untyped-def]
+    from ..namespaces import USER
+    from ..title import Title
+    from .common import namespaces
+
+    return Title(USER, name.replace(" ", "_"), namespaces=namespaces())
+
+
+def _title_of(row):  # type: ignore[no-untyped-def]
+    """The Title of a row with ``namespace`` and ``title`` (recent change, log entry…)."""
+    from ..title import Title
+    from .common import namespaces
+
+    return Title.make(row.namespace, row.title, namespaces())
+
+
+def _url_with(**changes: str) -> str:
+    """The current URL with some query parameters replaced."""
+    from urllib.parse import urlencode
+
+    args = {**request.args.to_dict(), **changes}
+    return request.path + "?" + urlencode(args)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_COOKIE_SECURE",
+                          str(app.config.get("SERVER", "")).startswith("https://"))
+    app.config.setdefault("SESSION_COOKIE_NAME", "wikiengine_session")
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 30 * 24 * 3600)
+    skin.init_app(app)
+    app.jinja_env.globals.update(special_title=special_title, user_page=_user_page,
+                                 page_url=page_url, special_url=special_url,
+                                 page_title_of=_title_of, url_with=_url_with)
+    errors.init_app(app)
+    special.init_app(app)
+    auth.init_app(app)
+    special_changes.init_app(app)
+
+    @app.before_request
+    def _user() -> None:
+        if not request.path.startswith(("/static/",)):
+            load_user()
+
+    @app.after_request
+    def _headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response
+
+    pages.init_app(app)

@@ -1,0 +1,167 @@
+"""The skin around every page: tabs, personal tools, sidebar links, and ``render``.
+
+Owns what the MediaWiki-like layout shows besides the page body: the Article/Discussion tabs,
+the Read/Edit/History tabs and the admin actions (move, delete, protect, watch), all computed
+from the current user's rights on the server (``common.can``) so a link is only offered when
+the action would be allowed; the action itself is still checked by its view.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from flask import current_app, make_response, render_template, request
+from flask.wrappers import Response
+from flask_babel import gettext as _
+
+from .. import csrf
+from ..namespaces import MAIN, USER, USER_TALK
+from ..title import Title
+from .common import (can, current_user, is_registered, main_page, namespaces, page_url,
+                     special_title, special_url, user_name)
+
+LANGUAGE_LABELS = {"fr": "Français", "en": "English"}
+
+
+@dataclass
+class Tab:
+    id: str
+    label: str
+    url: str
+    selected: bool = False
+    new: bool = False
+    more: bool = False
+
+
+@dataclass
+class Skin:
+    title: Title | None = None
+    action: str = "view"
+    tabs_left: list[Tab] = field(default_factory=list)
+    tabs_right: list[Tab] = field(default_factory=list)
+    logged_in: bool = False
+    user_name: str = ""
+    user_page_url: str = ""
+    user_page_exists: bool = False
+    user_talk_url: str = ""
+    main_page_url: str = "/wiki/"
+    search_url: str = "/w/index.php"
+    search_title: str = ""
+    feed_url: str = ""
+    returnto: str | None = None
+    languages: list[tuple[str, str]] = field(default_factory=list)
+    uselang_url: Callable[[str], str] = lambda code: "?uselang=" + code
+
+
+def _exists(title: Title) -> bool:
+    from ..db import get_session
+    from ..store import revisions
+
+    return revisions.get_page(get_session(), title) is not None
+
+
+def _subject_label(title: Title) -> str:
+    ns = title.subject_page().namespace
+    if ns == MAIN:
+        return _("Article")
+    if ns == USER:
+        return _("User page")
+    return _("Page")
+
+
+def build_skin(title: Title | None, action: str, exists: bool | None) -> Skin:
+    skin = Skin(title=title, action=action)
+    skin.main_page_url = page_url(main_page())
+    skin.search_url = current_app.config.get("SCRIPT_PATH", "/w") + "/index.php"
+    skin.search_title = special_title("Search").prefixed_text
+    skin.feed_url = special_url("RecentChanges", feed="atom")
+    skin.languages = [(c, LANGUAGE_LABELS.get(c, c)) for c in
+                      current_app.config.get("LANGUAGES", ["fr", "en"])]
+    args = request.args.to_dict()
+
+    def uselang_url(code: str) -> str:
+        return request.path + "?" + urlencode({**args, "uselang": code})
+
+    skin.uselang_url = uselang_url
+    user = current_user()
+    skin.logged_in = is_registered(user)
+    if skin.logged_in:
+        skin.user_name = user_name(user)
+        user_page = Title.new(skin.user_name, namespaces(), default_namespace=USER)
+        user_page = Title(USER, user_page.dbkey, namespaces=namespaces())
+        skin.user_page_url = page_url(user_page)
+        skin.user_talk_url = page_url(Title(USER_TALK, user_page.dbkey, namespaces=namespaces()))
+        skin.user_page_exists = _exists(user_page)
+    if title is not None and title.namespace >= 0:
+        skin.returnto = title.prefixed_text
+        _page_tabs(skin, title, action, exists)
+    return skin
+
+
+def _page_tabs(skin: Skin, title: Title, action: str, exists: bool | None) -> None:
+    subject, talk = title.subject_page(), title.talk_page()
+    if exists is None:
+        exists = _exists(title)
+    other = talk if not title.is_talk else subject
+    other_exists = _exists(other)
+    subject_exists = exists if not title.is_talk else other_exists
+    talk_exists = other_exists if not title.is_talk else exists
+    skin.tabs_left = [
+        Tab("nstab", _subject_label(title), page_url(subject) if subject_exists
+            else page_url(subject, action="edit", redlink=1),
+            selected=not title.is_talk, new=not subject_exists),
+        Tab("talk", _("Discussion"), page_url(talk) if talk_exists
+            else page_url(talk, action="edit", redlink=1),
+            selected=title.is_talk, new=not talk_exists),
+    ]
+    right = [Tab("view", _("Read"), page_url(title), selected=action == "view")]
+    if can("edit", title) and (exists or can("create", title)):
+        right.append(Tab("edit", _("Edit") if exists else _("Create"),
+                         page_url(title, action="edit"), selected=action in ("edit", "submit")))
+    elif exists:
+        right.append(Tab("viewsource", _("View source"), page_url(title, action="edit"),
+                         selected=action in ("edit", "submit")))
+    if exists:
+        right.append(Tab("history", _("History"), page_url(title, action="history"),
+                         selected=action == "history"))
+        if can("move", title):
+            right.append(Tab("move", _("Move"), special_url("MovePage", title.prefixed_text),
+                             more=True))
+        if can("delete", title):
+            right.append(Tab("delete", _("Delete"), page_url(title, action="delete"),
+                             selected=action == "delete", more=True))
+    elif can("undelete", title):
+        right.append(Tab("undelete", _("Undelete"), special_url("Undelete", title.prefixed_text),
+                         more=True))
+    if can("protect", title):
+        right.append(Tab("protect", _("Protect"), page_url(title, action="protect"),
+                         selected=action in ("protect", "unprotect"), more=True))
+    if is_registered():
+        from .actions import is_watched
+
+        if is_watched(title):
+            right.append(Tab("unwatch", _("Unwatch"), page_url(title, action="unwatch"),
+                             more=True))
+        else:
+            right.append(Tab("watch", _("Watch"), page_url(title, action="watch"), more=True))
+    skin.tabs_right = right
+
+
+def render(template: str, *, title: Title | None = None, action: str = "view",
+           status: int = 200, exists: bool | None = None, heading: str | None = None,
+           **context: Any) -> Response:
+    """Render ``template`` inside the skin; ``title``/``action`` choose the tabs."""
+    skin = build_skin(title, action, exists)
+    if heading is None:
+        heading = title.prefixed_text if title is not None else current_app.config["SITENAME"]
+    html = render_template(template, skin=skin, title=title, action=action,
+                           heading=heading, **context)
+    response = make_response(html, status)
+    response.headers.setdefault("Content-Type", "text/html; charset=utf-8")
+    return response
+
+
+def init_app(app: Any) -> None:
+    app.jinja_env.globals.update(page_url=page_url, special_url=special_url,
+                                 edit_token=csrf.get_token)
