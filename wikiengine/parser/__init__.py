@@ -40,9 +40,13 @@ def make_context(
 ) -> ParseContext:
     """A fresh ParseContext for parsing one page."""
     site = site or SiteConfig.default()
+    hooks = hooks or ParserHooks()
+    from .render_coretags import default_tag_hooks
+    for name, fn in default_tag_hooks().items():
+        hooks.tags.setdefault(name, fn)
     return ParseContext(
         title=_as_title(title, site), source=source, site=site,
-        options=options or ParserOptions(), hooks=hooks or ParserHooks(),
+        options=options or ParserOptions(), hooks=hooks,
     )
 
 

@@ -7,6 +7,7 @@ makeSelfLinkObj/makeMediaLinkFile and LinkHolderArray (REL1_39).
 from __future__ import annotations
 
 import re
+import unicodedata
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,8 @@ def _protocols_re(ctx: "ParseContext") -> re.Pattern[str]:
 def make_link_title(ctx: "ParseContext", text: str) -> tuple[Any, bool]:
     """Title for link text (interwiki prefixes known, local interwikis resolved)."""
     site = ctx.site
+    if "&" in text:
+        text = unicodedata.normalize("NFC", decode_char_references(text))
     try:
         t = Title.new(text, site.namespaces, MAIN, interwiki=site.is_interwiki,
                       allow_fragment_only=True)
@@ -230,6 +233,8 @@ def title_url(ctx: "ParseContext", nt: Any, query: str = "") -> str:
         iw = ctx.site.interwiki.get(nt.interwiki)
         from .site import wfurlencode
         url = iw.url.replace("$1", wfurlencode(nt.dbkey)) if iw else ""
+        if url.endswith("?"):
+            url = url[:-1]
         if query:
             url += ("&" if "?" in url else "?") + query
         if nt.fragment:
@@ -264,7 +269,7 @@ def make_broken_link(ctx: "ParseContext", nt: Any, text: str) -> str:
 
 def make_interwiki_link(ctx: "ParseContext", nt: Any, text: str) -> str:
     href = htmlspecialchars(title_url(ctx, nt))
-    return f'<a href="{href}" class="extiw" title="{htmlspecialchars(nt.full_text)}">{text}</a>'
+    return f'<a href="{href}" class="extiw" title="{htmlspecialchars(nt.prefixed_text)}">{text}</a>'
 
 
 def make_self_link(text: str, trail: str, prefix: str = "") -> str:

@@ -87,7 +87,7 @@ _ATTRIBS_RE = re.compile(
     ")?", re.S)
 _ATTRIB_NAME_RE = re.compile(r"^[:_\w][:_.\-\w]*$", re.U)
 _CHAR_REFS = re.compile(r"&([A-Za-z0-9\x80-\U0010ffff]+;)|&#([0-9]+);|&#[xX]([0-9A-Fa-f]+);|&")
-_DATA_ATTR = re.compile(r"^data-[^:]*$", re.I)
+_DATA_ATTR = re.compile(r"^data-[^:_]*$", re.I)
 _RESERVED_DATA = re.compile(r"^data-(ooui|mw|parsoid)", re.I)
 _WS_RE = re.compile(r"[\t\r\n ]+")
 

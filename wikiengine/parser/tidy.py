@@ -87,6 +87,8 @@ def _serialize_children(parent) -> str:
         elif tag == "-comment":
             (run if run else out).append(child.html or "")
         elif tag in _BLOCK_TAGS or (child.css_first(_BLOCK_SELECTOR) is not None):
+            if tag == "table" and run and not run[-1][-1:].isspace():
+                nonblank = False  # content fostered out of the table is not p-wrapped
             flush()
             out.append(_serialize(child))
         else:
