@@ -1,0 +1,350 @@
+"""Whoosh-Reloaded backend: the on-disk index, its schema, one shared searcher, writes.
+
+Owns the index folder (``SEARCH_INDEX_DIR``): creating it, noticing that it is missing or
+corrupt (then it is recreated empty and ``needs_rebuild`` is set, with a message), applying
+batches of updates and deletions in one writer, replacing everything at once on rebuild
+(``mergetype=CLEAR``, so readers never see a half-built index), and answering queries through
+one searcher that is reused until the index changes. Whoosh searchers are not safe to share
+between threads, so searches take a lock; a query costs milliseconds, so they queue briefly.
+Nothing here knows about Flask or the database: ``SearchDocument`` comes in, ``Hit`` goes out.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter, WholeFragmenter
+from whoosh.query import Or, Prefix, Query, Term
+from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet, ScoreFacet
+from whoosh.writing import CLEAR, IndexWriter
+
+from . import analysis
+from .document import Hit, SearchDocument, iso
+from .document import MAX_CONTENT_CHARS
+
+log = logging.getLogger(__name__)
+
+#: Bumped when the schema or analysis changes: an older index is rebuilt on open.
+SCHEMA_VERSION = 1
+_VERSION_FILE = "wikiengine-schema"
+
+
+class SearchMatchFormatter(HtmlFormatter):
+    """Matched words as MediaWiki marks them: ``<span class="searchmatch">word</span>``."""
+
+    def __init__(self) -> None:
+        super().__init__(tagname="span", between=" … ")
+
+    def format_token(self, text, token, replace=False):  # type: ignore[no-untyped-def]
+        from whoosh.highlight import get_text
+
+        return f'<span class="searchmatch">{self._text(get_text(text, token, replace))}</span>'
+
+
+def make_schema(language: str) -> Schema:
+    """The index fields; text fields use ``language``'s analysers."""
+    text = analysis.text_analyzer(language)
+    titles = analysis.title_analyzer(language)
+    return Schema(
+        page_id=ID(stored=True, unique=True),
+        namespace=ID(stored=True),
+        title=TEXT(analyzer=titles, stored=True),
+        prefixed=STORED(),
+        keys=TEXT(analyzer=analysis.key_analyzer(), phrase=False),
+        sortkey=ID(sortable=True),
+        redirects=TEXT(analyzer=titles, stored=True),
+        redirect_ids=KEYWORD(commas=False),
+        headings=TEXT(analyzer=titles),
+        categories=TEXT(analyzer=titles, stored=True),
+        category_keys=TEXT(analyzer=analysis.key_analyzer(), phrase=False),
+        content=TEXT(analyzer=text, stored=True),
+        spell=TEXT(analyzer=analysis.spelling_analyzer(language), phrase=False),
+        size=NUMERIC(stored=True),
+        wordcount=NUMERIC(stored=True),
+        timestamp=STORED(),
+    )
+
+
+def to_fields(doc: SearchDocument) -> dict[str, object]:
+    """The Whoosh field values of ``doc``."""
+    content = doc.content[:MAX_CONTENT_CHARS]
+    names = [doc.title, *doc.redirects]
+    return {
+        "page_id": str(doc.page_id),
+        "namespace": str(doc.namespace),
+        "title": doc.title,
+        "prefixed": doc.prefixed,
+        "keys": "\n".join([doc.prefixed, *doc.redirects]),
+        "sortkey": analysis.fold(doc.prefixed),
+        "redirects": "\n".join(doc.redirects),
+        "redirect_ids": " ".join(str(i) for i in doc.redirect_ids),
+        "headings": "\n".join(doc.headings),
+        "categories": "\n".join(doc.categories),
+        "category_keys": "\n".join(doc.categories),
+        "content": content,
+        "spell": "\n".join([*names, *doc.headings, *doc.categories, content]),
+        "size": doc.size,
+        "wordcount": len(content.split()),
+        "timestamp": iso(doc.timestamp),
+    }
+
+
+def _lead(content: str, length: int = 200) -> str:
+    """The first words of ``content``, escaped: the snippet when no word matched the text."""
+    import html
+
+    text = content[:length]
+    if len(content) > length:
+        text = text.rsplit(" ", 1)[0] + " …"
+    return html.escape(text, quote=False)
+
+
+class WhooshBackend:
+    """One Whoosh index folder.
+
+    :param path: the index folder (created when missing).
+    :param language: content language code picking the analysers (``fr``, ``en``…).
+    """
+
+    def __init__(self, path: str | Path, language: str = "fr"):
+        self.path = Path(path)
+        self.language = analysis.normalise_language(language)
+        self.schema = make_schema(self.language)
+        self.needs_rebuild = False
+        self.message = ""
+        self._index: whoosh_index.Index | None = None
+        self._searcher: Searcher | None = None
+        self._search_lock = threading.RLock()
+        self._open_lock = threading.Lock()
+        self._checked = 0.0
+        self.generation = 0
+
+    # -- opening ---------------------------------------------------------------------------
+    def open(self) -> whoosh_index.Index:
+        """The index, created (empty, ``needs_rebuild`` set) when missing, corrupt or outdated."""
+        if self._index is not None:
+            return self._index
+        with self._open_lock:
+            if self._index is None:
+                self._index = self._open_or_create()
+        return self._index
+
+    def _open_or_create(self) -> whoosh_index.Index:
+        version = self.path / _VERSION_FILE
+        if not self.path.exists() or not any(self.path.glob("_MAIN_*.toc")):
+            problem = f"the search index {self.path} is missing"
+        elif not version.exists() or version.read_text().strip() != str(SCHEMA_VERSION):
+            problem = f"the search index {self.path} has an older format"
+        else:
+            try:
+                ix = whoosh_index.open_dir(str(self.path))
+                with ix.searcher() as searcher:
+                    searcher.doc_count()
+                return ix
+            except Exception as exc:  # corrupt files: any Whoosh or OS error
+                problem = f"the search index {self.path} is unreadable ({exc.__class__.__name__})"
+        return self._create(problem)
+
+    def _create(self, problem: str) -> whoosh_index.Index:
+        self.message = f"{problem}: it has been recreated empty and will be rebuilt."
+        log.warning(self.message)
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(self.path), self.schema)
+        (self.path / _VERSION_FILE).write_text(str(SCHEMA_VERSION))
+        self.needs_rebuild = True
+        return ix
+
+    def reset(self, problem: str) -> None:
+        """Drop a corrupt index found while using it and start over (``needs_rebuild``)."""
+        with self._search_lock, self._open_lock:
+            self._close_searcher()
+            self._index = self._create(problem)
+            self.generation += 1
+
+    def close(self) -> None:
+        with self._search_lock:
+            self._close_searcher()
+            self._index = None
+
+    # -- reading -----------------------------------------------------------------------
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """The shared searcher, refreshed only when the index has changed; holds the lock.
+
+        Changes made by this process bump ``generation``; changes by another process (a CLI
+        rebuild) are noticed by checking the index's table of contents at most once a second.
+        """
+        with self._search_lock:
+            ix = self.open()
+            now = time.monotonic()
+            stale = self._searcher is None or self._seen != self.generation
+            if not stale and now - self._checked > 1.0:
+                self._checked = now
+                stale = not self._searcher.up_to_date()
+            if stale:
+                # A new searcher, not ``refresh()``: Whoosh reuses a segment's reader on
+                # refresh and would keep showing documents deleted from that segment.
+                self._close_searcher()
+                self._searcher = ix.searcher()
+                self._seen = self.generation
+                self._checked = now
+            yield self._searcher
+
+    def doc_count(self) -> int:
+        with self.searcher() as s:
+            return s.doc_count()
+
+    # -- writing -----------------------------------------------------------------------
+    def _writer(self, timeout: float, **kwargs: object) -> IndexWriter:
+        return self.open().writer(timeout=timeout, delay=0.05, **kwargs)
+
+    def apply(self, docs: Iterable[SearchDocument], deletions: Iterable[int],
+              timeout: float = 30.0) -> None:
+        """Index ``docs`` and remove pages ``deletions`` in one commit.
+
+        :raises whoosh.index.LockError: when another writer holds the lock past ``timeout``.
+        """
+        writer = self._writer(timeout)
+        try:
+            for page_id in deletions:
+                writer.delete_by_term("page_id", str(page_id))
+            for doc in docs:
+                writer.update_document(**to_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._changed()
+
+    def replace_all(self, docs: Iterable[SearchDocument], timeout: float = 600.0) -> int:
+        """Write every document anew and swap them in at once; returns how many."""
+        writer = self._writer(timeout, limitmb=128)
+        count = 0
+        try:
+            for doc in docs:
+                writer.add_document(**to_fields(doc))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR)
+        self.needs_rebuild = False
+        self.message = ""
+        self._changed()
+        return count
+
+    def optimize(self) -> None:
+        """Merge all segments into one (after an import, to keep queries fast)."""
+        self.open().optimize()
+        self._changed()
+
+    def _changed(self) -> None:
+        with self._search_lock:
+            self.generation += 1
+
+    def redirect_targets(self, redirect_id: int) -> list[int]:
+        """Pages whose document lists the redirect page ``redirect_id``."""
+        with self.searcher() as s:
+            return [int(f["page_id"]) for f in
+                    s.search(Term("redirect_ids", str(redirect_id)), limit=None)]
+
+    # -- queries -----------------------------------------------------------------------
+    @staticmethod
+    def namespace_filter(namespaces: Iterable[int] | None) -> Query | None:
+        if namespaces is None:
+            return None
+        return Or([Term("namespace", str(n)) for n in namespaces]) or None
+
+    def search(self, query: Query, *, namespaces: Iterable[int] | None,
+               limit: int, offset: int, snippets: bool = True) -> tuple[int, list[Hit]]:
+        """Ranked hits ``offset``..``offset+limit`` of ``query`` and the total count."""
+        with self.searcher() as s:
+            results = s.search(query, limit=offset + limit,
+                               filter=self.namespace_filter(namespaces))
+            total = len(results)
+            results.fragmenter = ContextFragmenter(maxchars=300, surround=60)
+            results.formatter = SearchMatchFormatter()
+            hits = []
+            for hit in results[offset:offset + limit]:
+                hits.append(self._hit(hit, results, snippets))
+            return total, hits
+
+    def _hit(self, hit, results, snippets: bool) -> Hit:  # type: ignore[no-untyped-def]
+        fields = hit.fields()
+        out = Hit(page_id=int(fields["page_id"]), namespace=int(fields["namespace"]),
+                  title=fields.get("prefixed") or fields["title"], score=round(hit.score, 4),
+                  size=fields.get("size", 0), wordcount=fields.get("wordcount", 0),
+                  timestamp=fields.get("timestamp", ""))
+        if not snippets:
+            return out
+        content = fields.get("content", "")
+        out.snippet = hit.highlights("content", text=content[:200_000], top=2) or \
+            _lead(content)
+        whole = Highlighter(fragmenter=WholeFragmenter(), formatter=SearchMatchFormatter())
+        out.titlesnippet = whole.highlight_hit(hit, "title", text=fields["title"], top=1)
+        best = out.titlesnippet.count("searchmatch")
+        for line in fields.get("redirects", "").split("\n") if fields.get("redirects") else ():
+            marked = whole.highlight_hit(hit, "redirects", text=line, top=1)
+            if marked.count("searchmatch") > best:  # the redirect matched better
+                out.redirecttitle, best = line, marked.count("searchmatch")
+        return out
+
+    def titles_with_key(self, key: str, namespaces: Iterable[int] | None) -> list[dict]:
+        """Stored fields of pages whose prefixed title or a redirect folds to ``key``."""
+        with self.searcher() as s:
+            found = s.search(Term("keys", analysis.fold(key)), limit=20,
+                             filter=self.namespace_filter(namespaces))
+            return [dict(f) for f in found]
+
+    def prefix(self, prefix: str, namespaces: Iterable[int] | None, limit: int) -> list[dict]:
+        """Stored fields of pages whose prefixed title or a redirect starts with ``prefix``.
+
+        Exact matches first, then alphabetical order of the folded title.
+        """
+        key = analysis.fold(prefix)
+        nsfilter = self.namespace_filter(namespaces)
+        with self.searcher() as s:
+            exact = [dict(f) for f in s.search(Term("keys", key), limit=limit, filter=nsfilter)]
+            seen = {f["page_id"] for f in exact}
+            query = Prefix("keys", key) if key else None
+            if query is None:
+                from whoosh.query import Every
+
+                query = Every()
+            more = s.search(query, limit=limit + len(seen), filter=nsfilter,
+                            sortedby=[FieldFacet("sortkey"), ScoreFacet()])
+            rest = [dict(f) for f in more if f["page_id"] not in seen]
+            return (exact + rest)[:limit]
+
+    def suggest(self, words: list[str]) -> list[str]:
+        """Each word replaced by the closest known word when the word itself is unknown."""
+        out, changed = [], False
+        with self.searcher() as s:
+            reader = s.reader()
+            corrector = s.corrector("spell")
+            for word in words:
+                if len(word) < 3 or reader.doc_frequency("spell", word) > 0:
+                    out.append(word)
+                    continue
+                found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+                if found and found[0] != word:
+                    out.append(found[0])
+                    changed = True
+                else:
+                    out.append(word)
+        return out if changed else []

@@ -1,0 +1,163 @@
+"""User query strings: cleaning, limits and parsing into Whoosh queries.
+
+Owns what a resident may type in the search box and what it means: words (all required, as in
+MediaWiki), ``"exact phrases"``, ``-excluded`` words, ``AND``/``OR``/``NOT``, trailing ``*`` for
+a prefix, ``intitle:`` and ``incategory:``. Bad input never raises: control characters are
+dropped, unbalanced quotes and brackets are closed or ignored, lone operators and bare wildcards
+are removed; only an empty or over-long query is refused, with a message for the user.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from whoosh import qparser
+from whoosh.fields import Schema
+from whoosh.query import And, NullQuery, Or, Query, Term
+
+from .analysis import WORD
+
+#: Longest query accepted (CirrusSearch's ``$wgCirrusSearchMaxFullTextQueryLength``).
+MAX_QUERY_LENGTH = 300
+
+#: Fields searched by default and their weights: title first, then redirects, headings...
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 8.0, "redirects": 6.0, "headings": 3.0, "categories": 2.0, "content": 1.0,
+}
+TITLE_FIELDS = ("title", "redirects")
+#: A hit on the title fields outweighs any body-text score, so title matches rank first.
+TITLE_BOOST = 1000.0
+
+_ALIASES = {"title": ["intitle"], "categories": ["incategory"]}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "-", "+"}
+_WORD_RE = re.compile(WORD)
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; ``message`` is for the reader, ``code`` for the API."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The cleaned text, the full query and the title-only query used to rank titles first."""
+
+    text: str
+    query: Query
+    title_query: Query
+
+    def ranked(self) -> Query:
+        """Every match of ``query``, with title matches boosted above body-text matches."""
+        if self.title_query is NullQuery:
+            return self.query
+        return Or([self.query, self.title_query.with_boost(TITLE_BOOST)])
+
+
+def clean(text: str) -> str:
+    """Remove control and format characters, collapse spaces; raise ``QueryError`` if too long.
+
+    :raises QueryError: ``toolong`` beyond ``MAX_QUERY_LENGTH`` characters.
+    """
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+                   else c for c in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError("toolong", f"The query is too long: at most {MAX_QUERY_LENGTH} "
+                                    f"characters, this one has {len(text)}.")
+    return text
+
+
+def _tidy(text: str) -> str:
+    """Balance quotes and brackets, drop bare wildcards and dangling operators."""
+    if text.count('"') % 2:
+        head, _, tail = text.rpartition('"')
+        text = head + " " + tail
+    depth, out = 0, []
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(char)
+    text = "".join(out) + ")" * depth
+    tokens = []
+    for token in text.split(" "):
+        if "*" in token or "?" in token:
+            token = _tame_wildcards(token)
+        if token:
+            tokens.append(token)
+    while tokens and tokens[0] in _OPERATORS - {"NOT", "-"}:
+        tokens.pop(0)
+    while tokens and tokens[-1] in _OPERATORS:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _tame_wildcards(token: str) -> str:
+    """Keep ``*`` only after two or more letters (``lav*``); drop it elsewhere.
+
+    A bare ``*`` or a leading wildcard would make Whoosh enumerate the whole vocabulary;
+    ``?`` is punctuation in a question far more often than a wildcard, so it is dropped.
+    """
+    token = token.replace("?", " ").strip()
+    head = token.split("*", 1)[0]
+    stem = head.lstrip('-+("').split(":")[-1]
+    if len(stem) >= 2 and _WORD_RE.fullmatch(stem):
+        return token
+    return token.replace("*", "")
+
+
+def _parser(fields: dict[str, float], schema: Schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(fields), schema, fieldboosts=fields,
+                                      group=qparser.AndGroup)
+    for plugin in (qparser.SingleQuotePlugin, qparser.RangePlugin, qparser.BoostPlugin,
+                   qparser.EveryPlugin):
+        parser.remove_plugin_class(plugin)
+    # "-word" excludes a word only at the start of a word: "Saint-Marc" stays one name.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.add_plugin(qparser.FieldAliasPlugin(_ALIASES))
+    return parser
+
+
+def _fallback(text: str, fields: dict[str, float], schema: Schema) -> Query:
+    """Plain words of ``text``, all required: used when the query syntax is unusable."""
+    terms = []
+    for word in _WORD_RE.findall(text):
+        alternatives = []
+        for name, boost in fields.items():
+            for token in schema[name].process_text(word, mode="query"):
+                alternatives.append(Term(name, token, boost=boost))
+        if alternatives:
+            terms.append(Or(alternatives))
+    return And(terms).normalize() if terms else NullQuery
+
+
+def parse(text: str, schema: Schema) -> ParsedQuery:
+    """Parse a resident's query.
+
+    :raises QueryError: ``empty`` when nothing searchable is left, ``toolong`` when too long.
+    """
+    text = clean(text)
+    tidy = _tidy(text)
+    if not _WORD_RE.search(tidy):
+        raise QueryError("empty", "Type one or more words to search for.")
+    title_fields = {f: FIELD_BOOSTS[f] for f in TITLE_FIELDS}
+    queries = []
+    for fields in (FIELD_BOOSTS, title_fields):
+        try:
+            query = _parser(fields, schema).parse(tidy).normalize()
+        except Exception:  # Whoosh's parser has corner cases; plain words still work.
+            query = _fallback(tidy, fields, schema)
+        queries.append(query)
+    if queries[0] is NullQuery:
+        queries[0] = _fallback(tidy, FIELD_BOOSTS, schema)
+    if queries[0] is NullQuery:
+        raise QueryError("empty", "Type one or more words to search for.")
+    return ParsedQuery(text=text, query=queries[0], title_query=queries[1])
