@@ -21,7 +21,9 @@ Segment = tuple[str, str]
 #: MediaWiki shows two lines of context before and after each change.
 CONTEXT_LINES = 2
 
-_WORDS = re.compile(r"[^\S\n]+|\w+|.", re.S)
+#: MediaWiki's WordLevelDiff tokens: a run of spaces, a word or one other character, each
+#: with one following space attached.
+_WORDS = re.compile(r"(?:[^\S\n]+|\w+|.)[^\S\n]?", re.S)
 
 
 def split_lines(text: str) -> list[str]:

@@ -20,6 +20,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic ``Config`` pointing at this folder; ``connection`` is used by env.py."""
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(HERE / "versions"))
     if connection is not None:
         cfg.attributes["connection"] = connection
