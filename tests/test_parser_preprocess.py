@@ -1,0 +1,257 @@
+"""Tests of the preprocessor (wikiengine.parser.ppnodes/frame/preprocess/magicwords/
+corefunctions): the tree MediaWiki's Preprocessor_Hash builds, template expansion, magic
+words in English and French, limits, and bad input that must end quickly."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wikiengine.namespaces import Namespaces
+from wikiengine.parser import DictPageSource, ParserHooks, SiteConfig, make_context
+from wikiengine.parser.ppnodes import build_tree, preprocess_to_tree
+from wikiengine.parser.preprocess import expand, redirect_target
+
+DATA = Path(__file__).parent / "data" / "preprocess"
+PAGES = json.loads((DATA / "pages.json").read_text(encoding="utf-8"))
+NOW = dt.datetime(2024, 3, 5, 14, 7, 9, tzinfo=dt.timezone.utc)
+
+
+def _cases(name: str) -> list[dict]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def site(language: str = "en", **kw) -> SiteConfig:
+    meta = "Projet" if language == "fr" else "Project"
+    return SiteConfig(language=language, namespaces=Namespaces(language=language, meta=meta),
+                      now=NOW, **kw)
+
+
+def context(title: str = "Parser test", language: str = "en", pages: dict | None = None,
+            hooks: ParserHooks | None = None, **kw):
+    s = site(language, **kw)
+    source = DictPageSource(PAGES if pages is None else pages, namespaces=s.namespaces)
+    return make_context(title, source, site=s, hooks=hooks)
+
+
+def run(text: str, **kw) -> tuple[str, object]:
+    ctx = context(**kw)
+    out = expand(text, ctx)
+    return ctx.strip.unstrip_both(out), ctx
+
+
+@pytest.mark.parametrize("case", _cases("expand_cases.jsonl"), ids=lambda c: c["name"])
+def test_expand_en(case: dict) -> None:
+    out, ctx = run(case["text"], title=case.get("title", "Parser test"))
+    assert out == case["expected"]
+    for key, value in case.get("properties", {}).items():
+        assert ctx.output.properties[key] == value
+
+
+@pytest.mark.parametrize("case", _cases("expand_cases_fr.jsonl"), ids=lambda c: c["name"])
+def test_expand_fr(case: dict) -> None:
+    out, ctx = run(case["text"], title=case.get("title", "Accueil"), language="fr")
+    assert out == case["expected"]
+    for key, value in case.get("properties", {}).items():
+        assert ctx.output.properties[key] == value
+
+
+# -- the tree ------------------------------------------------------------------------------
+def test_tree_template_parts_and_equals() -> None:
+    tree = build_tree("{{a|b|c=d|e=f=g}}")
+    (node,) = tree
+    kind, title, parts, line_start = node
+    assert (kind, title, line_start) == ("template", ["a"], False)
+    assert build_tree("x\n{{a}}")[1][3] is True
+    assert parts[0] == ("part", None, ["b"], 1)
+    assert parts[1] == ("part", ["c"], ["d"], None)
+    assert parts[2] == ("part", ["e"], ["f=g"], None)
+    assert "equals" not in repr(tree)
+
+
+def test_tree_rightmost_brace_wins() -> None:
+    # {{{{{x}}}}}: the innermost three braces close first, an argument named by x inside a
+    # template; {{{{x}}}} is an argument between literal braces
+    (node,) = build_tree("{{{{{x}}}}}")
+    assert node[0] == "template"
+    assert node[1][0][0] == "tplarg"
+    tree = build_tree("{{{{x}}}}")
+    assert tree[0] == "{" and tree[1][0] == "tplarg" and tree[2] == "}"
+
+
+def test_tree_headings_only_at_top_level() -> None:
+    tree = build_tree("== a ==\n{{x|\n== b ==\n}}\n=c=")
+    heads = [n for n in tree if type(n) is tuple and n[0] == "h"]
+    assert [(h[1], h[2]) for h in heads] == [(2, 1), (1, 3)]
+    template = [n for n in tree if type(n) is tuple and n[0] == "template"][0]
+    value = template[2][0][2]
+    assert any(type(n) is tuple and n[0] == "possible-h" for n in value)
+
+
+def test_tree_extension_tags_and_ignore() -> None:
+    tree = build_tree("<nowiki>{{x}}</nowiki><pre a=1>b</pre><foo>", False, ("foo",))
+    assert tree[0] == ("ext", "nowiki", "", "{{x}}", "</nowiki>")
+    assert tree[1] == ("ext", "pre", " a=1", "b", "</pre>")
+    assert tree[2] == "<foo>"  # no closing tag: literal
+    inc = build_tree("a<includeonly>b</includeonly>", for_include=False)
+    assert inc[1] == ("ignore", "<includeonly>b</includeonly>")
+
+
+def test_tree_cache_returns_same_tree() -> None:
+    text = "{{cache test|" + "x" * 50 + "}}"
+    assert preprocess_to_tree(text, True) is preprocess_to_tree(text, True)
+    assert preprocess_to_tree(text, True) is not preprocess_to_tree(text, False)
+
+
+# -- limits and loops ------------------------------------------------------------------------
+def test_template_loop_message_and_category() -> None:
+    out, ctx = run("{{LoopA}}")
+    assert out == 'AB<span class="error">Template loop detected: [[Template:LoopA]]</span>'
+    assert "Pages_with_template_loops" in ctx.output.categories
+    assert any("template loop" in w for w in ctx.output.warnings)
+
+
+def test_template_depth_limit() -> None:
+    pages = {f"Template:D{i}": f"a{{{{D{i + 1}}}}}" for i in range(60)}
+    out, _ctx = run("{{D0}}", pages=pages)
+    assert out == "a" * 40 + '<span class="error">Template recursion depth limit exceeded (40)</span>'
+
+
+def test_post_expand_include_size() -> None:
+    pages = {"Template:Big": "x" * 600}
+    ctx = context(pages=pages)
+    ctx.options.max_include_size = 1000
+    out = ctx.strip.unstrip_both(expand("{{Big}}{{Big}}", ctx))
+    assert out.startswith("x" * 600 + "[[:Template:Big]]")
+    assert "<!-- WARNING: template omitted, post-expand include size too large -->" in out
+    assert "Pages_where_template_include_size_is_exceeded" in ctx.output.categories
+    assert ctx.output.limit_report["limitreport-postexpandincludesize"] == [600, 1000]
+
+
+def test_expensive_function_limit() -> None:
+    ctx = context()
+    ctx.site.limits.expensive_function_limit = 2
+    expand("{{PAGESINCATEGORY:A}}" * 3, ctx)
+    assert "Pages_with_too_many_expensive_parser_function_calls" in ctx.output.categories
+
+
+def test_templates_recorded_with_redirects() -> None:
+    _out, ctx = run("{{Redir}}{{NoSuch}}")
+    assert {"Template:Redir", "Template:Foo", "Template:NoSuch"} <= set(ctx.output.templates)
+
+
+# -- hooks, strip markers, headings -------------------------------------------------------------
+def test_tag_hook_and_function_hook() -> None:
+    seen = {}
+
+    def tag(content, attrs, ctx, frame):
+        seen["tag"] = (content, attrs, frame.get_argument("1"))
+        return "<b>TAG</b>"
+
+    def fn(ctx, frame, args):
+        seen["fn"] = (args[0], [a.text() for a in args[1:]], args[2].name(), args[2].value())
+        return "FN"
+
+    hooks = ParserHooks(tags={"mytag": tag}, functions={"#myfn": fn})
+    pages = {"Template:T": "<mytag k=\"v\">{{{1}}}</mytag>"}
+    out, ctx = run("{{T|arg}} {{#myfn: a | b | c = {{Foo}} }}", pages={**PAGES, **pages},
+                   hooks=hooks)
+    assert out == "<b>TAG</b> FN"
+    assert seen["tag"] == ("{{{1}}}", {"k": "v"}, "arg")
+    assert seen["fn"] == ("a", ["b", "c = FOO"], "c", "FOO")
+
+
+def test_nowiki_is_a_nowiki_strip_marker() -> None:
+    ctx = context()
+    out = expand("<nowiki>[[a]] <b> -{x}-</nowiki>", ctx)
+    assert "[[" not in out and "\x7f" in out
+    assert ctx.strip.unstrip_nowiki(out) == "[[a]] &lt;b&gt; -&#123;x&#125;-"
+
+
+def test_heading_markers() -> None:
+    ctx = context()
+    out = expand("== A ==\n{{Heading}}", ctx)
+    assert ctx.headings == [("Parser test", 1), ("Template:Heading", 1)]
+    assert ctx.strip.unstrip_both(out) == "== A ==\n== From template ==\ntext"
+    assert out.count("\x7f'\"`UNIQ--h-") == 2
+
+
+def test_redirect_target_fr() -> None:
+    ctx = context(language="fr")
+    target = redirect_target("#REDIRECTION [[Modèle:Foo]]", ctx)
+    assert target is not None and target.prefixed_text == "Modèle:Foo"
+    assert redirect_target("#REDIRECT [[Foo|bar]]", ctx).prefixed_text == "Foo"
+    assert redirect_target("text #REDIRECT [[Foo]]", ctx) is None
+
+
+def test_french_signature_free_text_is_not_touched() -> None:
+    out, _ctx = run("~~~~", language="fr", title="Accueil")
+    assert out == "~~~~"
+
+
+# -- bad input ---------------------------------------------------------------------------------
+def _timed(text: str, pages: dict | None = None, limit: float = 10.0) -> str:
+    ctx = context(pages=pages if pages is not None else PAGES)
+    start = time.perf_counter()
+    out = expand(text, ctx)
+    assert time.perf_counter() - start < limit
+    return out
+
+
+def test_exponential_template_bomb_with_arguments() -> None:
+    pages = {f"Template:L{i}": f"{{{{L{i + 1}|x}}}}" * 10 for i in range(12)}
+    pages["Template:L12"] = "lol"
+    ctx = context(pages=pages)
+    ctx.site.limits.max_node_count = 100_000
+    start = time.perf_counter()
+    out = expand("{{L0|y}}", ctx)
+    assert time.perf_counter() - start < 10
+    assert "Node-count limit exceeded" in out
+    assert len(out) < 4 * 1024 * 1024
+    assert "Pages_where_node_count_is_exceeded" in ctx.output.categories
+
+
+def test_exponential_template_bomb_without_arguments_uses_the_cache() -> None:
+    pages = {f"Template:M{i}": f"{{{{M{i + 1}}}}}" * 10 for i in range(12)}
+    pages["Template:M12"] = "lol"
+    out = _timed("{{M0}}", pages, limit=2)
+    assert len(out) < 2 * 1024 * 1024 + 1000
+
+
+def test_ten_thousand_nested_braces() -> None:
+    assert _timed("{{" * 10000, limit=2) == "{{" * 10000
+    out = _timed("{{" * 10000 + "x" + "}}" * 10000, limit=3)
+    assert "Expansion depth limit exceeded" in out
+    _timed("{{{" * 5000 + "}}}" * 5000, limit=3)
+    _timed("{{a|" * 5000 + "}}" * 5000, limit=3)
+
+
+def test_unclosed_constructs() -> None:
+    assert _timed("a<!--" + "x" * 100000, limit=2) == "a"
+    assert _timed("<nowiki>" * 20000, limit=2).count("<nowiki>") == 20000
+    _timed("{{a" + "|b=c" * 20000 + "}}", limit=3)
+    _timed("<pre>" + "<" * 20000, limit=2)
+
+
+FRAGMENTS = ["{{", "}}", "{{{", "}}}", "|", "=", "[[", "]]", "<!--", "-->", "\n", "==",
+             "<nowiki>", "</nowiki>", "<noinclude>", "<includeonly>", "</includeonly>",
+             "<onlyinclude>", "</onlyinclude>", "Foo", "1x", "Loop", "#tag:b", "lc:", "x",
+             "-{", "}-", "__NOTOC__", "{{!}}", " ", "subst:", "<pre>", "</pre>", "{{{1|"]
+
+
+@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=60))
+def test_fuzz_expand_never_raises_and_is_bounded(parts: list[str]) -> None:
+    text = "".join(parts)
+    ctx = context()
+    start = time.perf_counter()
+    out = expand(text, ctx)
+    assert time.perf_counter() - start < 2
+    assert isinstance(out, str)
+    assert len(ctx.strip.unstrip_both(out)) <= 50 * (len(text) + 100)
