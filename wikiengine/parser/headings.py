@@ -42,8 +42,18 @@ def do_headings(text: str) -> str:
     return text
 
 
-def _normalize_section_name(text: str) -> str:
+def _normalize_section_whitespace(text: str) -> str:
+    """Sanitizer::normalizeSectionNameWhitespace."""
     return _WS_US.sub(" ", text).strip()
+
+
+_TITLE_WS = re.compile("[ _\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+
+
+def _normalize_section_name(text: str) -> str:
+    """Parser::normalizeSectionName: the fragment of the title "#text", as the codec splits it."""
+    key = _TITLE_WS.sub("_", "#" + text).rstrip("_")
+    return key[1:].replace("_", " ")
 
 
 def toc_list(toc: str, lang: str = "en", title: str = "Contents") -> str:
@@ -142,7 +152,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
         tocline = _TOC_STRIP2.sub(r"<\1>", _TOC_STRIP1.sub("", safe))
         tocline = tocline.replace("<span></span>", "").strip()
         safe = _ANY_TAG.sub("", safe)
-        safe = _normalize_section_name(safe)
+        safe = _normalize_section_whitespace(safe)
         hint = safe
         safe = decode_char_references(safe)
         safe = _normalize_section_name(safe)

@@ -82,7 +82,8 @@ def make_link_title(ctx: "ParseContext", text: str) -> tuple[Any, bool]:
     """Title for link text (interwiki prefixes known, local interwikis resolved)."""
     site = ctx.site
     if "&" in text:
-        text = unicodedata.normalize("NFC", decode_char_references(text))
+        # decode once here (NFC as MediaWiki); Title.new must not decode a second time
+        text = unicodedata.normalize("NFC", decode_char_references(text)).replace("&", "&amp;")
     try:
         t = Title.new(text, site.namespaces, MAIN, interwiki=site.is_interwiki,
                       allow_fragment_only=True)
@@ -238,7 +239,10 @@ def title_url(ctx: "ParseContext", nt: Any, query: str = "") -> str:
         if query:
             url += ("&" if "?" in url else "?") + query
         if nt.fragment:
-            url += "#" + escape_id_for_external_interwiki(nt.fragment)
+            if iw is not None and not iw.local:
+                url += "#" + escape_id_for_external_interwiki(nt.fragment)
+            else:
+                url += "#" + escape_id_for_link(nt.fragment, ctx.site.fragment_mode)
         return url
     if not nt.dbkey:
         return "#" + escape_id_for_link(nt.fragment, ctx.site.fragment_mode) if nt.fragment else ""
@@ -378,7 +382,10 @@ def replace_internal_links(s: str, ctx: "ParseContext", holders: LinkHolders) ->
             text = do_quotes(text)
         if noforce and not was_local:
             if iw and nottalk and iw in site.interlanguage:
-                ctx.output.add_language_link(nt.full_text)
+                seen = ctx.ext_state.setdefault("_langlink_prefixes", set())
+                if iw not in seen:
+                    seen.add(iw)
+                    ctx.output.add_language_link(nt.full_text)
                 joined = "".join(out).rstrip(" \t\n\r\0\x0b")
                 out = [joined, trail]
                 continue

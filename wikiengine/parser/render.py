@@ -97,9 +97,24 @@ def render_document(text: str, ctx: ParseContext) -> str:
     html = replace_edit_sections(html, ctx, ctx.options.section_edit_links
                                  and "noeditsection" not in ctx.output.properties)
     html = finalize_toc(html, ctx.options.allow_toc)
+    if ctx.output.display_title is None:
+        ctx.output.display_title = default_display_title(ctx)
+    if ctx.output.toc_html:
+        ctx.output.set_flag("show-toc")
     if ctx.options.wrap:
         html = f'<div class="mw-parser-output">{html}</div>'
     return html
+
+
+def default_display_title(ctx: ParseContext) -> str:
+    """The page title as ParserOutput::getTitleText gives it without DISPLAYTITLE."""
+    from .sanitizer import htmlspecialchars
+    t = ctx.title
+    main = f'<span class="mw-page-title-main">{htmlspecialchars(t.text, False)}</span>'
+    if not t.ns_text:
+        return main
+    return (f'<span class="mw-page-title-namespace">{htmlspecialchars(t.ns_text, False)}</span>'
+            '<span class="mw-page-title-separator">:</span>' + main)
 
 
 def recursive_tag_parse(text: str, ctx: ParseContext) -> str:
