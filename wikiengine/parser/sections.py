@@ -124,7 +124,8 @@ def add_section(text: str, heading: str, body: str) -> str:
     return f"{text}\n\n{content}" if text.strip() else content
 
 
-def section_count(text: str, tags: Iterable[str] = ()) -> int:
-    """How many editable sections (top-level headings) ``text`` has."""
-    return sum(1 for n in build_tree(text, False, tuple(tags))
-               if type(n) is tuple and n[0] == "h")
+def section_numbers(text: str, tags: Iterable[str] = (), for_include: bool = False) -> list[int]:
+    """The section numbers of ``text``'s editable headings, in order. As in MediaWiki they
+    can have gaps: a heading inside a template argument takes a number but is no section."""
+    return [n[2] for n in build_tree(text, for_include, tuple(tags))
+            if type(n) is tuple and n[0] == "h"]

@@ -1,0 +1,76 @@
+"""Tests of section extraction and replacement (wikiengine.parser.sections)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wikiengine.parser.sections import add_section, get_section, replace_section, section_numbers
+
+TEXT = (Path(__file__).parent / "data" / "preprocess" / "sections.txt").read_text(
+    encoding="utf-8").rstrip("\n")
+
+
+def test_section_zero_is_the_lead() -> None:
+    assert get_section(TEXT, 0) == "Lead text"
+
+
+def test_section_includes_subsections_and_hidden_headings() -> None:
+    one = get_section(TEXT, 1)
+    assert one is not None
+    assert one.startswith("== One ==\none\n=== One.one ===")
+    assert "Not a section (comment)" in one
+    assert "Not a section (nowiki)" in one
+    assert "Not a section (template argument)" in one
+    assert one.endswith("}}")
+
+
+def test_numbering_skips_headings_in_comments_nowiki_templates() -> None:
+    # the heading inside the template argument takes number 3 without being a section
+    assert get_section(TEXT, 2).startswith("=== One.one ===")
+    assert get_section(TEXT, 3) is None
+    assert get_section(TEXT, 3, default="") == ""
+    assert get_section(TEXT, 4).startswith("== Two ==")
+    assert get_section(TEXT, 5) == "=Three=\nthree"
+    assert section_numbers(TEXT) == [1, 2, 4, 5]
+
+
+def test_transcluded_numbering() -> None:
+    assert section_numbers(TEXT, for_include=True) == [1, 2, 4, 5, 6]
+    assert get_section(TEXT, "T-5") == "== Only when transcluded ==\n</includeonly>"
+    assert get_section(TEXT, "T-6") == "=Three=\nthree"
+
+
+def test_replace_section() -> None:
+    out = replace_section(TEXT, 4, "== Deux ==\ndeux")
+    assert out is not None
+    assert "== Deux ==\ndeux\n\n=Three=" in out
+    assert "== Two ==" not in out
+    assert out.startswith("Lead text\n== One ==")
+
+
+def test_replace_section_zero_and_missing() -> None:
+    out = replace_section(TEXT, 0, "New lead")
+    assert out is not None and out.startswith("New lead\n\n== One ==")
+    assert replace_section(TEXT, 9, "x") is None
+    assert replace_section(TEXT, "bogus", "x") is None
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_page(text: str) -> None:
+    assert get_section("", 0) == ""
+    assert get_section("", 1) is None
+    assert replace_section("", 0, "x") == "x"
+    assert add_section(text, "Titre", "corps") == "== Titre ==\n\ncorps"
+
+
+def test_new_section() -> None:
+    assert add_section("a", "Titre", "corps") == "a\n\n== Titre ==\n\ncorps"
+    assert add_section("a", "", "corps") == "a\n\ncorps"
+
+
+def test_round_trip_every_section() -> None:
+    for n in [0] + section_numbers(TEXT):
+        body = get_section(TEXT, n)
+        assert body is not None
+        assert replace_section(TEXT, n, body) is not None
