@@ -45,3 +45,7 @@ def _init(app) -> None:  # type: ignore[no-untyped-def]
 # Sub-commands of the other subsystems (one line each).
 from .store.cli import COMMANDS as _STORE_COMMANDS  # noqa: E402
 for _command in _STORE_COMMANDS: main.add_command(_command)  # noqa: E701
+from .search.cli import rebuild_search, search_command  # noqa: E402
+main.add_command(rebuild_search); main.add_command(search_command)  # noqa: E702
+from .parser.cli import parse_command  # noqa: E402
+main.add_command(parse_command)
