@@ -31,7 +31,8 @@ class PermissionDenied(StoreError):
 
 class EditConflict(StoreError):
     """Someone saved the page since ``base``: the three texts and the current revision let
-    the edit-conflict screen show both versions and a diff."""
+    the edit-conflict screen show both versions and a diff. ``current_rev_id`` stays usable
+    after the caller rolled back (the revision object is then expired)."""
 
     code = "editconflict"
 
@@ -42,6 +43,7 @@ class EditConflict(StoreError):
         self.current = current
         self.proposed = proposed
         self.current_revision = current_revision
+        self.current_rev_id: int | None = getattr(current_revision, "rev_id", None)
 
 
 class PageTooLarge(StoreError):
