@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from . import auth, errors, pages, skin, special, special_changes
+from . import auth, errors, pages, skin, special, special_admin, special_changes
 from .common import load_user, page_url, special_title, special_url
 
 
@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
     special.init_app(app)
     auth.init_app(app)
     special_changes.init_app(app)
+    special_admin.init_app(app)
 
     @app.before_request
     def _user() -> None:

@@ -18,10 +18,12 @@ from sqlalchemy import delete, select
 
 from ..db import get_session
 from ..title import Title
-from .common import (UserError, current_user, is_registered, page_url, require)
+from .common import N_, UserError, current_user, is_registered, page_url, require
 from .skin import render
 
 PROTECTION_LEVELS = ("", "autoconfirmed", "sysop")
+EXPIRY_LABELS = {"infinite": N_("indefinite"), "1 hour": N_("1 hour"), "1 day": N_("1 day"),
+                 "1 week": N_("1 week"), "1 month": N_("1 month"), "1 year": N_("1 year")}
 EXPIRIES = {"infinite": None, "1 hour": _dt.timedelta(hours=1),
             "1 day": _dt.timedelta(days=1), "1 week": _dt.timedelta(weeks=1),
             "1 month": _dt.timedelta(days=31), "1 year": _dt.timedelta(days=365)}
@@ -143,7 +145,7 @@ def _protect(title: Title, action: str) -> Response:
     if request.method != "POST":
         return render("page/protect.html", title=title, action="protect",
                       exists=page is not None, current=current, levels=PROTECTION_LEVELS,
-                      expiries=list(EXPIRIES), unprotect=action == "unprotect",
+                      expiries=list(EXPIRY_LABELS.items()), unprotect=action == "unprotect",
                       heading=_("Change protection level of “%(title)s”",
                                 title=title.prefixed_text))
     wanted: dict[str, str] = {}

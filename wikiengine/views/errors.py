@@ -52,6 +52,38 @@ TOKEN_PAGE_MESSAGES = {
 }
 
 
+STORE_MESSAGES = {
+    "selfmove": N_("The source and destination titles are the same; a page cannot be moved "
+                   "onto itself."),
+    "immobilenamespace": N_("Pages in this namespace cannot be moved."),
+    "articleexists": N_("A page of that name already exists, or the name you have chosen is "
+                        "not valid. Please choose another name."),
+    "missingtitle": N_("The page you specified does not exist."),
+    "nosuchrevid": N_("There is no revision with this number."),
+    "nosuchuser": N_("There is no user by this name."),
+    "invalidusername": N_("This username is invalid."),
+    "userexists": N_("Username entered already in use. Please choose a different name."),
+    "passwordtooshort": N_("This password is too short."),
+    "pastexpiry": N_("The expiry time is in the past."),
+    "cantunblock": N_("This user or address is not blocked."),
+    "alreadyrolled": N_("Cannot roll back: the last edit was made by someone else, or "
+                        "someone already rolled it back."),
+    "onlyauthor": N_("Cannot roll back: the user is the only author of this page."),
+    "undofailure": N_("The edit could not be undone due to conflicting intermediate edits."),
+    "invalidtitle": N_("The requested page title is invalid."),
+    "contenttoobig": N_("The text is longer than the maximum page size."),
+    "editconflict": N_("Edit conflict: the page was changed meanwhile."),
+}
+
+
+def store_message(exc: Any) -> str:
+    """A localised sentence for a store error (its English message when the code is new)."""
+    code = getattr(exc, "code", "")
+    if code in STORE_MESSAGES:
+        return _(STORE_MESSAGES[code])
+    return str(getattr(exc, "message", "") or code)
+
+
 def permission_message(exc: Any) -> str:
     """A localised sentence for a store ``PermissionDenied``."""
     code = getattr(exc, "code", "permissiondenied")
@@ -113,7 +145,7 @@ def init_app(app: Flask) -> None:
     def _store_error(exc: StoreError) -> Any:
         status = {"missingtitle": 404, "nosuchrevid": 404, "articleexists": 409,
                   "editconflict": 409, "contenttoobig": 413}.get(exc.code, 400)
-        return _page(status, _("Error"), exc.message, code=exc.code)
+        return _page(status, _("Error"), store_message(exc), code=exc.code)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:
