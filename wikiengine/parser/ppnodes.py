@@ -88,20 +88,33 @@ class _Piece:
 def _append(accum: list, node: Node) -> None:
     if node is EQUALS:
         node = "="
-    if isinstance(node, str):
-        if accum and isinstance(accum[-1], str):
-            accum[-1] += node
-        elif node:
-            accum.append(node)
-    else:
+    if type(node) is not str or node:
         accum.append(node)
 
 
 def _add_literal(accum: list, text: str) -> None:
-    if accum and isinstance(accum[-1], str):
-        accum[-1] += text
-    else:
-        accum.append(text)
+    accum.append(text)
+
+
+def _merge(nodes: list) -> list:
+    """Join runs of adjacent strings (literals are appended unmerged while scanning, so that
+    long pages do not copy their growing text on every line)."""
+    out: list = []
+    run: list[str] = []
+    for node in nodes:
+        if node is EQUALS:
+            node = "="
+        if type(node) is str:
+            if node:
+                run.append(node)
+        else:
+            if run:
+                out.append("".join(run))
+                run = []
+            out.append(node)
+    if run:
+        out.append("".join(run))
+    return out
 
 
 def _rspn(text: str, chars: str, end: int) -> int:
@@ -389,7 +402,7 @@ def build_tree(text: str, for_include: bool = False,
                 else:
                     count = min(equals_length, piece.count)
                 if count > 0:
-                    element = [("possible-h", count, heading_index, accum)]
+                    element = [("possible-h", count, heading_index, _merge(accum))]
                     heading_index += 1
                 else:
                     element = accum
@@ -448,14 +461,15 @@ def build_tree(text: str, for_include: bool = False,
                 _append(element, text[i:i + matching])
             else:
                 parts = piece.parts
-                title = [n if n is not EQUALS else "=" for n in parts[0].out]
+                title = _merge(parts[0].out)
                 out_parts = []
                 arg_index = 1
                 for part in parts[1:]:
                     if part.eqpos is not None:
-                        out_parts.append(("part", part.out[:part.eqpos], part.out[part.eqpos + 1:], None))
+                        out_parts.append(("part", _merge(part.out[:part.eqpos]),
+                                          _merge(part.out[part.eqpos + 1:]), None))
                     else:
-                        out_parts.append(("part", None, part.out, arg_index))
+                        out_parts.append(("part", None, _merge(part.out), arg_index))
                         arg_index += 1
                 line_start = max_count == matching and piece.line_start and piece.saved_prefix == ""
                 element = [(name, title, out_parts, line_start)]
@@ -500,6 +514,7 @@ def build_tree(text: str, for_include: bool = False,
     for piece in stack:
         for node in piece.break_syntax():
             _append(root, node)
+    root = _merge(root)
     for k, node in enumerate(root):
         if type(node) is tuple and node[0] == "possible-h":
             root[k] = ("h",) + node[1:]
