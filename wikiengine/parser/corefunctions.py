@@ -757,6 +757,7 @@ def pf_anchorencode(pp: Any, frame: Any, args: list) -> str:
     from .sanitizer import decode_char_references, escape_id_for_link, safe_encode_attribute
     text = kill_markers(_arg(args, 0))
     text = strip_section_name(pp.ctx, text)
+    text = re.sub(r"[ _]+", " ", text).strip(PHP_WS)
     text = decode_char_references(text)
     text = normalize_section_name(text)
     return safe_encode_attribute(escape_id_for_link(text, tuple(pp.ctx.site.fragment_mode)))
@@ -779,8 +780,35 @@ def strip_section_name(ctx: Any, text: str) -> str:
     return re.sub(r"<.*?>", "", text, flags=re.S)
 
 
+#: canonical special page names (SpecialPageFactory) with their French aliases
+SPECIAL_PAGES = {
+    "RecentChanges": "Modifications récentes", "AllPages": "Toutes les pages",
+    "Search": "Recherche", "Contributions": "Contributions", "WhatLinksHere": "Pages liées",
+    "PrefixIndex": "Index", "Categories": "Catégories", "Upload": "Téléverser",
+    "Preferences": "Préférences", "Watchlist": "Liste de suivi", "Statistics": "Statistiques",
+    "SpecialPages": "Pages spéciales", "RandomPage": "Page au hasard", "Version": "Version",
+    "UserLogin": "Connexion", "UserLogout": "Déconnexion", "CreateAccount": "Créer un compte",
+    "Export": "Exporter", "Import": "Importer", "Log": "Journal", "MovePage": "Renommer",
+    "NewPages": "Nouvelles pages", "ListUsers": "Liste des utilisateurs", "Undelete": "Restaurer",
+    "BlockList": "Liste des blocages", "Block": "Bloquer", "EditPage": "Modifier",
+    "RecentChangesLinked": "Suivi des liens", "FilePath": "Chemin du fichier",
+    "BookSources": "Ouvrages de référence", "ListFiles": "Liste des fichiers",
+    "MyPage": "Ma page", "MyTalk": "Mes discussions", "Redirect": "Redirection",
+}
+_SPECIAL_ALIASES = {k.lower(): k for k in SPECIAL_PAGES}
+_SPECIAL_ALIASES.update({v.lower(): k for k, v in SPECIAL_PAGES.items()})
+_SPECIAL_ALIASES.update({"recentchangeslinked": "RecentChangesLinked", "random": "RandomPage",
+                         "prefixindex": "PrefixIndex", "listusers": "ListUsers"})
+
+
 def pf_special(pp: Any, frame: Any, args: list) -> str:
     text = _arg(args, 0)
+    name, _, sub = text.partition("/")
+    canonical = _SPECIAL_ALIASES.get(name.replace("_", " ").strip().lower()) or \
+        _SPECIAL_ALIASES.get(name.replace("_", "").strip().lower())
+    if canonical:
+        local = SPECIAL_PAGES[canonical] if lang_of(pp) == "fr" else canonical
+        text = local + ("/" + sub if sub else "")
     title = pp.ctx.make_title(text, SPECIAL) if text else None
     if title is None or title.namespace != SPECIAL:
         title = pp.ctx.make_title("Special:" + text) if text else None
