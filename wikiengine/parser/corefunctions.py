@@ -462,7 +462,7 @@ def magic_variable(pp: Any, mid: str, frame: Any) -> str:
     if value is not None:
         return value
     if mid in _STATS:
-        return format_num(ctx, str(site.stats.get(_STATS[mid], 0)))
+        return format_num(ctx, str(site_stats(ctx).get(_STATS[mid], 0)))
     if mid == "articlepath":
         return site.article_path
     if mid == "sitename":
@@ -714,7 +714,11 @@ def pf_gender(pp: Any, frame: Any, args: list) -> str:
     t = pp.ctx.make_title(username, USER) if username else None
     if t is not None and t.namespace == USER:
         username = t.text
-    gender = genders.get(username, "unknown")
+    if not username and pp.ctx.options.interface_message:
+        username = pp.ctx.options.user_name
+    lookup = getattr(pp.ctx.source, "user_gender", None)
+    gender = genders.get(username) or (lookup(username) if callable(lookup) and username
+                                       else None) or "unknown"
     while len(forms) < 2:
         forms.append(forms[-1])
     if gender == "male":
@@ -991,9 +995,22 @@ def pf_numberingroup(pp: Any, frame: Any, args: list) -> str:
     return format_raw(pp, 0, args[1] if len(args) > 1 else None)
 
 
+def site_stats(ctx: Any) -> dict[str, int]:
+    """Site statistics for NUMBEROF*: from the page source when it can count
+    (``site_stats()``), else the figures configured in ``SiteConfig.stats``."""
+    cache = ctx.ext_state.get("site_stats")
+    if cache is None:
+        counter = getattr(ctx.source, "site_stats", None)
+        cache = dict(ctx.site.stats)
+        if callable(counter):
+            cache.update(counter())
+        ctx.ext_state["site_stats"] = cache
+    return cache
+
+
 def _stats_function(key: str) -> Callable[[Any, Any, list], str]:
     def fn(pp: Any, frame: Any, args: list) -> str:
-        return format_raw(pp, pp.ctx.site.stats.get(key, 0), args[0] if args else None)
+        return format_raw(pp, site_stats(pp.ctx).get(key, 0), args[0] if args else None)
     return fn
 
 

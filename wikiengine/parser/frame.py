@@ -59,7 +59,14 @@ def bracketed(start: str, title: list | str, parts: list, end: str) -> list:
 
 class PPArg:
     """One argument of a parser function, expanded lazily in the calling frame
-    (MediaWiki's SFH_OBJECT_ARGS part nodes)."""
+    (MediaWiki's SFH_OBJECT_ARGS part nodes).
+
+    A function hook ``fn(ctx, frame, args)`` gets ``args[0]``: the text after the colon,
+    expanded and trimmed (a ``str``), then one ``PPArg`` per ``|`` part: ``text()`` is the
+    whole part (``name=value`` for named ones) expanded and trimmed, ``name()``/``value()``
+    split at the first ``=``. Expand only the branches you use, as ``{{#if:}}`` does. The
+    hook returns wikitext (a ``str``), or a dict with ``text`` and MediaWiki's flags
+    (``noparse: False`` to preprocess the text again, ``isHTML``, ``nowiki``)."""
 
     __slots__ = ("frame", "part", "_text")
 

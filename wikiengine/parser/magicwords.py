@@ -370,7 +370,8 @@ def handle_double_underscore(text: str, ctx: Any) -> str:
     return text
 
 
-#: Tracking category names (English messages; content-language overrides below).
+#: Tracking category names (MediaWiki's English messages; a language without its own
+#: entry here falls back to them, as MediaWiki does for untranslated messages).
 TRACKING_CATEGORIES = {
     "en": {
         "template-loop-category": "Pages with template loops",
@@ -386,12 +387,6 @@ TRACKING_CATEGORIES = {
         "index-category": "Indexed pages",
         "nonnumeric-formatnum": "Pages with non-numeric formatnum arguments",
         "restricted-displaytitle-ignored": "Pages with ignored display titles",
-    },
-    "fr": {
-        "template-loop-category": "Pages contenant des boucles de modèles",
-        "hidden-category-category": "Catégories cachées",
-        "noindex-category": "Pages non indexées",
-        "index-category": "Pages indexées",
     },
 }
 
