@@ -30,6 +30,7 @@ class RecentChange(Base):
               "rc_timestamp"),
         Index("ix_recentchanges_actor_timestamp", "rc_actor", "rc_timestamp"),
         Index("ix_recentchanges_this_oldid", "rc_this_oldid"),
+        {"sqlite_autoincrement": True},
     )
 
     rc_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -71,6 +72,7 @@ class LogEntry(Base):
         Index("ix_logging_namespace_title_timestamp", "log_namespace", "log_title",
               "log_timestamp"),
         Index("ix_logging_actor_timestamp", "log_actor", "log_timestamp"),
+        {"sqlite_autoincrement": True},
     )
 
     log_id: Mapped[int] = mapped_column(Integer, primary_key=True)

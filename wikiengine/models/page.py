@@ -23,6 +23,8 @@ class Content(Base):
     external storage) and an address in ``content_address``; here the text is inline."""
 
     __tablename__ = "content"
+    #: ids are never reused (MediaWiki relies on it), also on SQLite
+    __table_args__ = {"sqlite_autoincrement": True}
 
     content_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     size: Mapped[int] = mapped_column("content_size", Integer, default=0)
@@ -46,6 +48,7 @@ class Page(Base):
         Index("ix_page_random", "page_random"),
         Index("ix_page_len", "page_len"),
         Index("ix_page_redirect_namespace_len", "page_is_redirect", "page_namespace", "page_len"),
+        {"sqlite_autoincrement": True},
     )
 
     page_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -78,6 +81,7 @@ class Revision(Base):
         Index("ix_revision_page_timestamp", "rev_page", "rev_timestamp"),
         Index("ix_revision_actor_timestamp", "rev_actor", "rev_timestamp"),
         Index("ix_revision_timestamp", "rev_timestamp"),
+        {"sqlite_autoincrement": True},
     )
 
     rev_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -113,6 +117,7 @@ class Archive(Base):
     __table_args__ = (
         Index("ix_archive_name_title_timestamp", "ar_namespace", "ar_title", "ar_timestamp"),
         UniqueConstraint("ar_rev_id", name="uq_archive_ar_rev_id"),
+        {"sqlite_autoincrement": True},
     )
 
     ar_id: Mapped[int] = mapped_column(Integer, primary_key=True)

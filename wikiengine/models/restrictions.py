@@ -55,6 +55,7 @@ class Block(Base):
     __table_args__ = (
         Index("ix_ipblocks_address", "ipb_address"),
         Index("ix_ipblocks_user", "ipb_user"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column("ipb_id", Integer, primary_key=True)

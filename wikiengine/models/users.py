@@ -23,6 +23,8 @@ class User(Base):
     ``store.users.anonymous``."""
 
     __tablename__ = "user"
+    #: ids are never reused (MediaWiki relies on it), also on SQLite
+    __table_args__ = {"sqlite_autoincrement": True}
 
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column("user_name", String(255), unique=True, nullable=False)
@@ -73,6 +75,8 @@ class Actor(Base):
     """``actor``: who did something: a registered user (``user_id``) or an IP address."""
 
     __tablename__ = "actor"
+    #: ids are never reused (MediaWiki relies on it), also on SQLite
+    __table_args__ = {"sqlite_autoincrement": True}
 
     actor_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(

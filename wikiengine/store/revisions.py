@@ -335,12 +335,21 @@ def null_revision(session: Session, page: Page, user: User, comment: str) -> Rev
     return revision
 
 
-from .pageops import (delete_page, move_page, protect_page, rollback,  # noqa: E402
-                      undelete_page, undo_text)
+_PAGEOPS = ("delete_page", "undelete_page", "move_page", "protect_page", "rollback",
+            "undo_text", "deleted_revisions", "redirect_text")
+
+
+def __getattr__(name: str) -> Any:
+    """Re-export the page operations of ``pageops`` (imported lazily: pageops uses us)."""
+    if name in _PAGEOPS:
+        from . import pageops
+
+        return getattr(pageops, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "SaveResult", "sha1_base36", "normalize_text", "get_page", "get_page_by_id", "page_title",
     "get_revision", "latest_revision", "revision_text", "page_text", "history",
     "revision_count", "previous_revision", "next_revision", "save_page", "null_revision",
-    "delete_page", "undelete_page", "move_page", "protect_page", "rollback", "undo_text",
+    *_PAGEOPS,
 ]

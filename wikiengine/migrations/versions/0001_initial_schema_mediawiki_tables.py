@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 00:19:03.744731
+Create Date: 2026-11-26 00:29:30.646388
 """
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def upgrade() -> None:
     sa.Column('content_sha1', sa.String(length=32), nullable=False),
     sa.Column('content_model', sa.String(length=32), nullable=False),
     sa.Column('content_text', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('content_id', name=op.f('pk_content'))
+    sa.PrimaryKeyConstraint('content_id', name=op.f('pk_content')),
+    sqlite_autoincrement=True
     )
     op.create_table('page',
     sa.Column('page_id', sa.Integer(), nullable=False),
@@ -48,7 +49,8 @@ def upgrade() -> None:
     sa.Column('page_content_model', sa.String(length=32), nullable=False),
     sa.Column('page_lang', sa.String(length=35), nullable=True),
     sa.PrimaryKeyConstraint('page_id', name=op.f('pk_page')),
-    sa.UniqueConstraint('page_namespace', 'page_title', name='uq_page_name_title')
+    sa.UniqueConstraint('page_namespace', 'page_title', name='uq_page_name_title'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('page', schema=None) as batch_op:
         batch_op.create_index('ix_page_len', ['page_len'], unique=False)
@@ -68,7 +70,8 @@ def upgrade() -> None:
     sa.Column('user_editcount', sa.Integer(), nullable=False),
     sa.Column('user_options', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_user')),
-    sa.UniqueConstraint('user_name', name=op.f('uq_user_user_name'))
+    sa.UniqueConstraint('user_name', name=op.f('uq_user_user_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('actor',
     sa.Column('actor_id', sa.Integer(), nullable=False),
@@ -77,7 +80,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['actor_user'], ['user.user_id'], name=op.f('fk_actor_actor_user_user')),
     sa.PrimaryKeyConstraint('actor_id', name=op.f('pk_actor')),
     sa.UniqueConstraint('actor_name', name=op.f('uq_actor_actor_name')),
-    sa.UniqueConstraint('actor_user', name=op.f('uq_actor_actor_user'))
+    sa.UniqueConstraint('actor_user', name=op.f('uq_actor_actor_user')),
+    sqlite_autoincrement=True
     )
     op.create_table('bot_passwords',
     sa.Column('bp_user', sa.Integer(), nullable=False),
@@ -253,7 +257,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['ar_actor'], ['actor.actor_id'], name=op.f('fk_archive_ar_actor_actor')),
     sa.ForeignKeyConstraint(['ar_content_id'], ['content.content_id'], name=op.f('fk_archive_ar_content_id_content')),
     sa.PrimaryKeyConstraint('ar_id', name=op.f('pk_archive')),
-    sa.UniqueConstraint('ar_rev_id', name='uq_archive_ar_rev_id')
+    sa.UniqueConstraint('ar_rev_id', name='uq_archive_ar_rev_id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('archive', schema=None) as batch_op:
         batch_op.create_index('ix_archive_name_title_timestamp', ['ar_namespace', 'ar_title', 'ar_timestamp'], unique=False)
@@ -321,7 +326,8 @@ def upgrade() -> None:
     sa.Column('ipb_expiry', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['ipb_by_actor'], ['actor.actor_id'], name=op.f('fk_ipblocks_ipb_by_actor_actor')),
     sa.ForeignKeyConstraint(['ipb_user'], ['user.user_id'], name=op.f('fk_ipblocks_ipb_user_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('ipb_id', name=op.f('pk_ipblocks'))
+    sa.PrimaryKeyConstraint('ipb_id', name=op.f('pk_ipblocks')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('ipblocks', schema=None) as batch_op:
         batch_op.create_index('ix_ipblocks_address', ['ipb_address'], unique=False)
@@ -340,7 +346,8 @@ def upgrade() -> None:
     sa.Column('log_params', sa.Text(), nullable=False),
     sa.Column('log_deleted', sa.SmallInteger(), nullable=False),
     sa.ForeignKeyConstraint(['log_actor'], ['actor.actor_id'], name=op.f('fk_logging_log_actor_actor')),
-    sa.PrimaryKeyConstraint('log_id', name=op.f('pk_logging'))
+    sa.PrimaryKeyConstraint('log_id', name=op.f('pk_logging')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('logging', schema=None) as batch_op:
         batch_op.create_index('ix_logging_actor_timestamp', ['log_actor', 'log_timestamp'], unique=False)
@@ -409,7 +416,8 @@ def upgrade() -> None:
     sa.Column('rc_log_action', sa.String(length=32), nullable=True),
     sa.Column('rc_params', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['rc_actor'], ['actor.actor_id'], name=op.f('fk_recentchanges_rc_actor_actor')),
-    sa.PrimaryKeyConstraint('rc_id', name=op.f('pk_recentchanges'))
+    sa.PrimaryKeyConstraint('rc_id', name=op.f('pk_recentchanges')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('recentchanges', schema=None) as batch_op:
         batch_op.create_index('ix_recentchanges_actor_timestamp', ['rc_actor', 'rc_timestamp'], unique=False)
@@ -432,7 +440,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['rev_actor'], ['actor.actor_id'], name=op.f('fk_revision_rev_actor_actor')),
     sa.ForeignKeyConstraint(['rev_content_id'], ['content.content_id'], name=op.f('fk_revision_rev_content_id_content')),
     sa.ForeignKeyConstraint(['rev_page'], ['page.page_id'], name=op.f('fk_revision_rev_page_page')),
-    sa.PrimaryKeyConstraint('rev_id', name=op.f('pk_revision'))
+    sa.PrimaryKeyConstraint('rev_id', name=op.f('pk_revision')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('revision', schema=None) as batch_op:
         batch_op.create_index('ix_revision_actor_timestamp', ['rev_actor', 'rev_timestamp'], unique=False)
