@@ -26,7 +26,7 @@ BUCKETS = [(0, 10_000), (10_000, 50_000), (50_000, 200_000), (200_000, 10 ** 9)]
 
 
 def _expand(text: str, title: str, pages: dict[str, str] | None = None) -> float:
-    TREE_CACHE._data.clear()
+    TREE_CACHE.clear()
     ctx = make_context(title, DictPageSource(pages or {}))
     start = time.perf_counter()
     expand(text, ctx)

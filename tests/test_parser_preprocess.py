@@ -255,3 +255,29 @@ def test_fuzz_expand_never_raises_and_is_bounded(parts: list[str]) -> None:
     assert time.perf_counter() - start < 2
     assert isinstance(out, str)
     assert len(ctx.strip.unstrip_both(out)) <= 50 * (len(text) + 100)
+
+
+def test_tree_cache_is_bounded() -> None:
+    from wikiengine.parser.ppnodes import TreeCache
+    cache = TreeCache(max_entries=3, max_chars=100)
+    trees = [cache.get(f"{{{{t{i}}}}}", False, ()) for i in range(5)]
+    assert len(cache._data) == 3
+    assert cache.get("{{t4}}", False, ()) is trees[4]
+    cache.get("x" * 60, False, ())
+    cache.get("y" * 60, False, ())
+    assert cache._chars <= 100
+
+
+def test_numberof_and_gender_from_the_source() -> None:
+    class Source(DictPageSource):
+        def site_stats(self) -> dict:
+            return {"articles": 1234}
+
+        def user_gender(self, name: str) -> str:
+            return "female" if name == "Anne" else "unknown"
+
+    s = site()
+    ctx = make_context("Parser test", Source(PAGES, namespaces=s.namespaces), site=s)
+    out = expand("{{NUMBEROFARTICLES}} {{NUMBEROFARTICLES:R}} {{GENDER:Anne|il|elle|iel}} "
+                 "{{GENDER:Bob|il|elle|iel}} {{GENDER:Bob|il|elle}}", ctx)
+    assert out == "1,234 1234 elle iel il"

@@ -18,6 +18,8 @@ Node shapes (tuples, first item the kind; text is a plain ``str``):
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Any, Iterable
 
 Node = Any  # str | tuple
@@ -523,21 +525,36 @@ def build_tree(text: str, for_include: bool = False,
 
 class TreeCache:
     """Preprocessed trees keyed by (text, for_include, tag set): a template used many times
-    is parsed once (MediaWiki keeps them in its object cache keyed by the text's hash)."""
+    is parsed once (MediaWiki keeps them in its object cache keyed by the text's hash).
+    Bounded by entry count and total text size, oldest first out; safe across threads."""
 
-    def __init__(self, max_entries: int = 2000) -> None:
+    def __init__(self, max_entries: int = 4000, max_chars: int = 64 * 1024 * 1024) -> None:
         self.max_entries = max_entries
-        self._data: dict[tuple[str, bool, tuple[str, ...]], list] = {}
+        self.max_chars = max_chars
+        self._data: OrderedDict[tuple[str, bool, tuple[str, ...]], list] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
 
     def get(self, text: str, for_include: bool, tags: tuple[str, ...]) -> list:
         key = (text, for_include, tags)
         tree = self._data.get(key)
-        if tree is None:
-            tree = build_tree(text, for_include, tags)
-            if len(self._data) >= self.max_entries:
-                self._data.pop(next(iter(self._data)))
-            self._data[key] = tree
+        if tree is not None:
+            return tree
+        tree = build_tree(text, for_include, tags)
+        if len(text) <= self.max_chars // 4:
+            with self._lock:
+                if key not in self._data:
+                    self._data[key] = tree
+                    self._chars += len(text)
+                    while len(self._data) > self.max_entries or self._chars > self.max_chars:
+                        old, _ = self._data.popitem(last=False)
+                        self._chars -= len(old[0])
         return tree
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._chars = 0
 
 
 #: Process-wide cache; trees are never mutated after being built.
