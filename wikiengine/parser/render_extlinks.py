@@ -83,14 +83,45 @@ def maybe_make_external_image(ctx: "ParseContext", url: str) -> str | None:
     return None
 
 
+def _bracketed_matches(text: str, bracketed: re.Pattern[str]):
+    """The bracketed links of ``text`` in order, in linear time: a link ends at the first
+    "]" after its "[" (neither the URL nor the label may contain "]")."""
+    closes = [i for i, ch in enumerate(text) if ch == "]"]
+    if not closes:
+        return
+    import bisect
+    pos = 0
+    while True:
+        i = text.find("[", pos)
+        if i == -1:
+            return
+        k = bisect.bisect_left(closes, i)
+        if k == len(closes):
+            return
+        m = None
+        for j in closes[k:k + 3]:  # an IPv6 host ("[...]") puts a "]" inside the URL
+            m = bracketed.match(text, i, j + 1)
+            if m is not None and m.end() == j + 1:
+                break
+            m = None
+        if m is not None:
+            yield m
+            pos = m.end()
+        else:
+            pos = i + 1
+
+
 def replace_external_links(text: str, ctx: "ParseContext") -> str:
     """[url text] and [url] (numbered) links."""
-    if "[" not in text:
+    if "[" not in text or "]" not in text:
         return text
     bracketed, _, starts = _regexes(ctx)
+    matches = list(_bracketed_matches(text, bracketed))
+    if not matches:
+        return text
     pos = 0
     out: list[str] = []
-    for m in bracketed.finditer(text):
+    for idx, m in enumerate(matches):
         out.append(text[pos:m.start()])
         pos = m.end()
         url, label = m.group(1), m.group(2)
@@ -109,17 +140,13 @@ def replace_external_links(text: str, ctx: "ParseContext") -> str:
             label = f"[{ctx.ext_state['autonumber']}]"
             linktype = "autonumber"
         else:
-            # the trail is the text after "]" up to the next bracketed link
-            nxt = bracketed.search(text, pos)
-            end = nxt.start() if nxt else len(text)
-            dtrail, rest = split_trail(text[pos:end])
+            end = matches[idx + 1].start() if idx + 1 < len(matches) else len(text)
+            dtrail, _rest = split_trail(text[pos:end])
             trail_start = pos + len(dtrail)
         url = clean_url(url)
         out.append(make_external_link(ctx, url, label, False, linktype) + dtrail)
         pos = trail_start
         ctx.output.add_external_link(url)
-    if not out:
-        return text
     out.append(text[pos:])
     return "".join(out)
 

@@ -13,6 +13,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 _PRE_NL = re.compile(r"(<(?:pre|textarea|listing)(?:\s[^>]*)?>)\n", re.I)
 _MARKED_EMPTY = "p, li, tr"
+_BEFORE_TABLE = re.compile(r"([^<>]*)<table[\s>]", re.I)
+
 _WS = " \t\n\f\r"
 
 
@@ -23,6 +25,7 @@ def tidy(html: str) -> str:
     # keep a leading newline of <pre> content (the HTML parser drops one)
     if "<pre" in html or "<textarea" in html or "<listing" in html:
         html = _PRE_NL.sub(lambda m: m.group(1) + "\n\n", html)
+    before = [b.strip(_WS) for b in _BEFORE_TABLE.findall(html)] if "<table" in html else None
     doc = LexborHTMLParser("<!DOCTYPE html><html><head></head><body>" + html)
     body = doc.body
     if body is None:
@@ -37,7 +40,7 @@ def tidy(html: str) -> str:
                 break
         if empty:
             node.attrs["class"] = "mw-empty-elt"
-    return _serialize_children(body)
+    return _serialize_children(body, before)
 
 
 #: Elements that end a paragraph in HTML5 (anything else is phrasing content here).
@@ -55,9 +58,11 @@ def _start_tag(node) -> str:
     return f"<{node.tag}{attrs}>"
 
 
-def _serialize_children(parent) -> str:
+def _serialize_children(parent, before: list[str] | None) -> str:
     """Serialise the children of <body>/<blockquote>, p-wrapping their inline content
-    the way RemexCompatMunger does (a run with no element and only blank text stays bare)."""
+    the way RemexCompatMunger does (a run with no element and only blank text stays bare).
+    ``before`` lists the texts that preceded a <table> tag in the input: other text found
+    right before a table was fostered out of it, and fostered content is not p-wrapped."""
     out: list[str] = []
     run: list[str] = []
     nonblank = False
@@ -87,10 +92,13 @@ def _serialize_children(parent) -> str:
         elif tag == "-comment":
             (run if run else out).append(child.html or "")
         elif tag in _BLOCK_TAGS or (child.css_first(_BLOCK_SELECTOR) is not None):
-            if tag == "table" and run and not run[-1][-1:].isspace():
-                nonblank = False  # content fostered out of the table is not p-wrapped
+            if tag == "table" and run and before is not None:
+                last = run[-1].strip(_WS)
+                if last and not last.endswith(">") and \
+                        not any(b.endswith(last) for b in before):
+                    nonblank = False  # content fostered out of a table is not p-wrapped
             flush()
-            out.append(_serialize(child))
+            out.append(_serialize(child, before))
         else:
             run.append(child.html or "")
             nonblank = True
@@ -98,15 +106,15 @@ def _serialize_children(parent) -> str:
     return "".join(out)
 
 
-def _serialize(node) -> str:
+def _serialize(node, before: list[str] | None) -> str:
     """Serialise an element; blockquotes (at any depth) get their content p-wrapped."""
     if node.tag == "blockquote":
-        return _start_tag(node) + _serialize_children(node) + "</blockquote>"
+        return _start_tag(node) + _serialize_children(node, before) + "</blockquote>"
     if node.css_first("blockquote") is None:
         return node.html or ""
     parts = [_start_tag(node)]
     for child in node.iter(include_text=True):
-        parts.append(_serialize(child) if child.tag not in ("-text", "-comment") else (child.html or ""))
+        parts.append(_serialize(child, before) if child.tag not in ("-text", "-comment") else (child.html or ""))
     if node.tag not in _VOID:
         parts.append(f"</{node.tag}>")
     return "".join(parts)
