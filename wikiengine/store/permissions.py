@@ -289,7 +289,7 @@ def _check_block(session: Session, user: User, action: str, title: Title | None,
         return
     if action == "unblock" and block.user_id == user.user_id and has_right(user, "unblockself"):
         return
-    if (action == "edit" and title is not None and block.allow_usertalk
+    if (action in ("edit", "create") and title is not None and block.allow_usertalk
             and title.namespace == USER_TALK and user.user_id is not None
             and title.dbkey == user.name.replace(" ", "_")):
         return
