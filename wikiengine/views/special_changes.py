@@ -84,15 +84,23 @@ def _actor_id(user: Any) -> int | None:
 
 
 def log_line(entry: Any) -> str:
-    """A localised sentence for a log entry (the target is plain text; escaped later)."""
-    from ..store.changes import log_params
+    """A localised sentence for a log entry or a log row of recent changes (plain text;
+    the template escapes it)."""
+    import json
 
-    params = log_params(entry)
+    kind = getattr(entry, "log_type", None) or getattr(entry, "type", "")
+    action = getattr(entry, "log_action", None) or getattr(entry, "action", "")
+    try:
+        params = json.loads(entry.params or "{}")
+    except ValueError:
+        params = {}
+    if not isinstance(params, dict):
+        params = {}
     target = Title.make(entry.namespace, entry.title, namespaces()).prefixed_text
     dest = str(params.get("target") or params.get("4::target") or "")
-    template = LOG_ACTIONS.get((entry.type, entry.action))
+    template = LOG_ACTIONS.get((str(kind), str(action)))
     if template is None:
-        return f"{entry.type}/{entry.action} {target}"
+        return f"{kind}/{action} {target}"
     return _(template, target=target, dest=dest)
 
 
