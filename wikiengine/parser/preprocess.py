@@ -15,6 +15,8 @@ from typing import Any
 from wikiengine.namespaces import MEDIAWIKI, SPECIAL, TEMPLATE
 
 from . import corefunctions
+from .pplang import escape_wikitext, format_num, normalize_subpage_link, system_message
+from .ppvariables import magic_variable
 from .frame import PHP_WS, RECOVER_ORIG, Frame, PPArg, bracketed
 from .magicwords import add_tracking_category, handle_double_underscore, magic_words
 from .ppnodes import preprocess_to_tree
@@ -133,7 +135,7 @@ class PPState:
             self.ctx.output.templates.setdefault(self.names(title)[1], title)
             if content is None:
                 if title.namespace == MEDIAWIKI:
-                    content = corefunctions.system_message(self.ctx, title)
+                    content = system_message(self.ctx, title)
                 if content is None:
                     break
             text = content
@@ -187,7 +189,7 @@ class PPState:
         if not found and not parts:
             mid = mw.match_variable(part1)
             if mid is not None:
-                text = corefunctions.magic_variable(self, mid, frame)
+                text = magic_variable(self, mid, frame)
                 found = True
             elif part1 in ctx.hooks.variables:
                 text = ctx.hooks.variables[part1](ctx)
@@ -227,7 +229,7 @@ class PPState:
 
         if not found:
             ns = TEMPLATE
-            relative = corefunctions.normalize_subpage_link(ctx, ctx.title, part1)
+            relative = normalize_subpage_link(ctx, ctx.title, part1)
             if relative is not None:
                 part1 = relative
                 ns = ctx.title.namespace
@@ -237,7 +239,7 @@ class PPState:
                 if frame.depth >= self.max_template_depth:
                     found = True
                     text = (f'{_ERROR_PREFIX}Template recursion depth limit exceeded '
-                            f'({corefunctions.format_num(ctx, str(self.max_template_depth))})'
+                            f'({format_num(ctx, str(self.max_template_depth))})'
                             '</span>')
 
         if not found and title is not None:
@@ -277,7 +279,7 @@ class PPState:
         if is_html:
             text = ctx.strip.add_general(text, "item")
         elif nowiki and self.ot in ("html", "pre"):
-            text = corefunctions.escape_wikitext(text, ctx)
+            text = escape_wikitext(text, ctx)
         elif isinstance(text, str) and not line_start and _BLOCK_START.match(text):
             text = "\n" + text
 

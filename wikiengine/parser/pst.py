@@ -12,7 +12,7 @@ import datetime as _dt
 import re
 from typing import Any
 
-from .corefunctions import MONTHS, escape_wikitext
+from .pplang import MONTHS, escape_wikitext
 from .frame import NO_ARGS, NO_TEMPLATES, Frame
 from .ppnodes import preprocess_to_tree
 from .preprocess import get_state, preprocess_wikitext

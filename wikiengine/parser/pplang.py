@@ -1,0 +1,274 @@
+"""Language data and wikitext helpers for the preprocessor (pieces of MediaWiki's Language,
+wfEscapeWikiText, Parser::markerSkipCallback, Linker::normalizeSubpageLink, Title URLs).
+
+Owns month and day names, number formatting (formatNum, parseFormattedNumber) and plural
+rules for English and French content, the interface messages the parser needs, escaping
+text so it renders literally, and the local/full URLs of titles.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from .site import wfurlencode
+from .strip import MARKER_PREFIX, MARKER_SUFFIX
+
+# -- language data ------------------------------------------------------------------------
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"],
+}
+MONTHS_ABBR = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juill.", "août", "sept.", "oct.",
+           "nov.", "déc."],
+}
+DAYS = {
+    "en": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+    "fr": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+}
+#: Language::$separatorTransformTable (',' thousands, '.' decimal) per language
+SEPARATORS = {"fr": {",": "\u202f", ".": ","}, "de": {",": ".", ".": ","},
+              "be-tarask": {",": "\xa0", ".": ","}}
+LANGUAGE_NAMES = {
+    "ar": "العربية", "de": "Deutsch", "en": "English", "es": "español", "fr": "français",
+    "it": "italiano", "ja": "日本語", "nl": "Nederlands", "pl": "polski", "pt": "português",
+    "ru": "русский", "zh": "中文", "br": "brezhoneg", "ca": "català", "eu": "euskara",
+    "oc": "occitan", "co": "corsu", "gsw": "Alemannisch", "he": "עברית", "fa": "فارسی",
+    "fi": "suomi", "sv": "svenska", "nb": "norsk bokmål", "da": "dansk", "el": "Ελληνικά",
+    "tr": "Türkçe", "uk": "українська", "cs": "čeština", "ko": "한국어", "la": "Latina",
+    "sr": "српски / srpski", "kk": "қазақша", "be-tarask": "беларуская (тарашкевіца)",
+    "mul": "multiple languages",
+}
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "arz", "azb"})
+
+#: Interface messages used by {{int:}} when no MediaWiki: page overrides them.
+MESSAGES = {
+    "en": {
+        "youhavenewmessages": "You have $1 ($2).",
+        "edit": "Edit", "mainpage": "Main Page", "history_short": "History", "talk": "Discussion",
+        "categories": "Categories", "pagecategories": "{{PLURAL:$1|Category|Categories}}",
+        "toc": "Contents", "editsection": "edit", "search": "Search",
+        "duplicate-defaultsort": "<strong>Warning:</strong> Default sort key \"$2\" overrides "
+                                 "earlier default sort key \"$1\".",
+        "duplicate-displaytitle": "<strong>Warning:</strong> Display title \"$2\" overrides "
+                                  "earlier display title \"$1\".",
+        "signature": "[[{{ns:user}}:$1|$2]]", "signature-anon": "[[Special:Contributions/$1|$2]]",
+        "talkpagelinktext": "talk",
+    },
+    "fr": {
+        "edit": "Modifier", "mainpage": "Accueil", "talk": "Discussion",
+        "categories": "Catégories", "toc": "Sommaire", "editsection": "modifier",
+        "search": "Rechercher", "talkpagelinktext": "discuter",
+        "youhavenewmessages": "Vous avez $1 ($2).",
+    },
+}
+
+
+def lang_of(pp_or_ctx: Any) -> str:
+    ctx = getattr(pp_or_ctx, "ctx", pp_or_ctx)
+    return ctx.site.language
+
+
+def message(ctx: Any, key: str, *params: str, language: str | None = None) -> str | None:
+    lang = language or ctx.site.language
+    text = MESSAGES.get(lang, {}).get(key) or MESSAGES["en"].get(key)
+    if text is None:
+        return None
+    for i, p in enumerate(params, 1):
+        text = text.replace(f"${i}", p)
+    return text
+
+
+def system_message(ctx: Any, title: Any) -> str | None:
+    """Text of a MediaWiki: page that has no revision (the built-in message), or None."""
+    key = title.dbkey[:1].lower() + title.dbkey[1:]
+    lang = ctx.site.language
+    if "/" in key:
+        key, lang = key.rsplit("/", 1)
+    return MESSAGES.get(lang, {}).get(key) or MESSAGES["en"].get(key)
+
+
+# -- wfEscapeWikiText ---------------------------------------------------------------------
+_ESC_BASE = {
+    '"': "&#34;", "&": "&#38;", "'": "&#39;", "<": "&#60;", "=": "&#61;", ">": "&#62;",
+    "[": "&#91;", "]": "&#93;", "{": "&#123;", "|": "&#124;", "}": "&#125;", ";": "&#59;",
+    "\n#": "\n&#35;", "\r#": "\r&#35;", "\n*": "\n&#42;", "\r*": "\r&#42;",
+    "\n:": "\n&#58;", "\r:": "\r&#58;", "\n ": "\n&#32;", "\r ": "\r&#32;",
+    "\n\n": "\n&#10;", "\r\n": "&#13;\n", "\n\r": "\n&#13;", "\r\r": "\r&#13;",
+    "\n\t": "\n&#9;", "\r\t": "\r&#9;", "\n----": "\n&#45;---", "\r----": "\r&#45;---",
+    "__": "_&#95;", "://": "&#58;//", "~~~": "~~&#126;",
+}
+_ESC_CACHE: dict[tuple[str, ...], tuple[re.Pattern[str], dict[str, str]]] = {}
+
+
+def _escape_table(magic: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    got = _ESC_CACHE.get(magic)
+    if got is None:
+        table = dict(_ESC_BASE)
+        for m in magic:
+            for ch, ent in ((" ", "&#32;"), ("\t", "&#9;"), ("\r", "&#13;"), ("\n", "&#10;"),
+                            ("\f", "&#12;")):
+                table[m + ch] = m + ent
+        keys = sorted(table, key=len, reverse=True)
+        got = (re.compile("|".join(re.escape(k) for k in keys)), table)
+        _ESC_CACHE[magic] = got
+    return got
+
+
+def escape_wikitext(text: str, ctx: Any = None) -> str:
+    """``wfEscapeWikiText``: make ``text`` render literally as wikitext."""
+    magic: tuple[str, ...] = ("ISBN", "PMID", "RFC")
+    protocols: tuple[str, ...] = ()
+    if ctx is not None:
+        magic = tuple(k for k, v in ctx.site.enable_magic_links.items() if v)
+        protocols = ctx.site.url_protocols
+    pat, table = _escape_table(magic)
+    text = pat.sub(lambda m: table[m.group(0)], "\n" + text)[1:]
+    colon = [p[:-1] for p in (protocols or ("bitcoin:", "geo:", "magnet:", "mailto:", "matrix:",
+                                            "news:", "sip:", "sips:", "sms:", "tel:", "urn:",
+                                            "xmpp:")) if p.endswith(":")]
+    if colon:
+        text = re.sub(r"\b(" + "|".join(re.escape(p) for p in colon) + "):", r"\1&#58;", text,
+                      flags=re.I)
+    return text
+
+
+# -- strip-marker aware helpers -------------------------------------------------------------
+_MARKER_SPLIT = re.compile("(" + re.escape(MARKER_PREFIX) + ".*?" + re.escape(MARKER_SUFFIX) + ")",
+                           re.S)
+
+
+def marker_skip(text: str, fn: Callable[[str], str]) -> str:
+    """``Parser::markerSkipCallback``: apply ``fn`` to the text between strip markers."""
+    if MARKER_PREFIX not in text:
+        return fn(text)
+    pieces = _MARKER_SPLIT.split(text)
+    return "".join(p if i % 2 else fn(p) for i, p in enumerate(pieces))
+
+
+def kill_markers(text: str) -> str:
+    return _MARKER_SPLIT.sub("", text) if MARKER_PREFIX in text else text
+
+
+# -- numbers -------------------------------------------------------------------------------
+_NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
+_VALID_NUMBER = re.compile(r"(-(?=[\d.]))?(\d+|(?=\.\d))(\.\d*)?([Ee][-+]?\d+)?")
+
+
+def is_numeric(s: str) -> bool:
+    """PHP ``is_numeric`` (leading whitespace allowed, trailing whitespace allowed in PHP 8)."""
+    return bool(_NUMERIC.match(s.rstrip(" \t\n\r\v\f")))
+
+
+def _commafy(num: str, nosep: bool) -> str:
+    m = re.match(r"([+-]?)(\d*)(\.\d*)?(.*)\Z", num, re.S)
+    if not m:
+        return num
+    sign, intpart, frac, rest = m.groups()
+    if not nosep and len(intpart) > 3:
+        groups = []
+        while len(intpart) > 3:
+            groups.insert(0, intpart[-3:])
+            intpart = intpart[:-3]
+        groups.insert(0, intpart)
+        intpart = ",".join(groups)
+    return sign + intpart + (frac or "") + rest
+
+
+def format_num(ctx: Any, number: str, nosep: bool = False) -> str:
+    """``Language::formatNum`` (``formatNumNoSeparators`` with ``nosep``)."""
+    if number == "" or number is None:
+        return number
+    lang = lang_of(ctx)
+    out = _commafy(number.strip(), nosep)
+    table = SEPARATORS.get(lang)
+    if table:
+        out = "".join(table.get(ch, ch) for ch in out)
+    return out
+
+
+def parse_formatted_number(ctx: Any, number: str) -> str:
+    table = SEPARATORS.get(lang_of(ctx))
+    if table:
+        rev = {v: k for k, v in table.items()}
+        number = "".join(rev.get(ch, ch) for ch in number)
+    return number.replace(",", "")
+
+
+def _legacy_format_num(pp: Any, fn: Callable[[str], str]) -> Callable[[str], str]:
+    def wrapped(number: str) -> str:
+        if not is_numeric(number) and number not in ("NAN", "INF", "-INF"):
+            from .magicwords import add_tracking_category
+            add_tracking_category(pp.ctx, "nonnumeric-formatnum")
+            return _VALID_NUMBER.sub(lambda m: fn(m.group(0)), number)
+        return fn(number)
+    return wrapped
+
+
+def php_intval(s: str) -> int:
+    m = re.match(r"\s*([+-]?\d+)", s)
+    return int(m.group(1)) if m else 0
+
+
+def format_raw(pp: Any, num: int, raw: str | None) -> str:
+    if raw is not None and pp.mw.match_whole(raw, "rawsuffix"):
+        return str(num)
+    return format_num(pp.ctx, str(num))
+
+
+# -- titles and URLs -------------------------------------------------------------------------
+def normalize_subpage_link(ctx: Any, context_title: Any, target: str) -> str | None:
+    """``Linker::normalizeSubpageLink``: the absolute name of ``/sub`` or ``../sib``
+    targets when the page's namespace has subpages, else None."""
+    if not target or not context_title.has_subpages:
+        return None
+    if target.startswith("/"):
+        trailing = target.endswith("/")
+        sub = target[1:].rstrip("/") if trailing else target[1:]
+        if not sub:
+            return None
+        return context_title.prefixed_text + "/" + sub
+    if target.startswith("../"):
+        exploded = target.split("../")
+        dotdots = len(exploded) - 1
+        rest = exploded[-1]
+        parts = context_title.text.split("/")
+        if dotdots >= len(parts):
+            return None
+        base = "/".join(parts[:len(parts) - dotdots])
+        if context_title.ns_text:
+            base = context_title.ns_text + ":" + base
+        if rest.endswith("/"):
+            rest = rest.rstrip("/")
+        return base + ("/" + rest if rest else "")
+    return None
+
+
+def title_local_url(ctx: Any, title: Any, query: str = "") -> str:
+    site = ctx.site
+    if title.interwiki:
+        iw = site.interwiki.get(title.interwiki)
+        key = title.ns_text.replace(" ", "_") + ":" + title.dbkey if title.ns_text else title.dbkey
+        url = iw.url.replace("$1", wfurlencode(key)) if iw else wfurlencode(key)
+        if query:
+            url += ("&" if "?" in url else "?") + query
+        return url
+    return site.local_url(title.prefixed_dbkey, query)
+
+
+def title_full_url(ctx: Any, title: Any, query: str = "", canonical: bool = False) -> str:
+    url = title_local_url(ctx, title, query)
+    server = ctx.site.server
+    if canonical and server.startswith("//"):
+        server = "http:" + server
+    if url.startswith("//") and canonical:
+        url = "http:" + url
+    elif not url.startswith(("http://", "https://", "//")):
+        url = server + url
+    if title.fragment:
+        from .sanitizer import escape_id_for_link
+        url += "#" + escape_id_for_link(title.fragment, tuple(ctx.site.fragment_mode))
+    return url
