@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 _PRE_NL = re.compile(r"(<(?:pre|textarea|listing)(?:\s[^>]*)?>)\n", re.I)
 _MARKED_EMPTY = "p, li, tr"
-_BEFORE_TABLE = re.compile(r"([^<>]*)<table[\s>]", re.I)
+_BEFORE_TABLE = re.compile(r"((?:[^\n]*\n)?[^\n]*)<table[\s>]", re.I)
 
 _WS = " \t\n\f\r"
 
@@ -94,8 +94,7 @@ def _serialize_children(parent, before: list[str] | None) -> str:
         elif tag in _BLOCK_TAGS or (child.css_first(_BLOCK_SELECTOR) is not None):
             if tag == "table" and run and before is not None:
                 last = run[-1].strip(_WS)
-                if last and not last.endswith(">") and \
-                        not any(b.endswith(last) for b in before):
+                if last and not any(b.endswith(last) for b in before):
                     nonblank = False  # content fostered out of a table is not p-wrapped
             flush()
             out.append(_serialize(child, before))
