@@ -154,7 +154,10 @@ def test_titles_with_key_ignores_case_and_accents(backend: WhooshBackend) -> Non
 
 
 def test_did_you_mean(backend: WhooshBackend) -> None:
-    assert backend.suggest(["recouvrence", "lavoire"]) == ["recouvrance", "lavoir"]
+    assert backend.suggest(["recouvrence", "lavoor"]) == ["recouvrance", "lavoir"]
+    # a word that matches through its stem (plural, missing accent) is left alone
+    assert backend.suggest(["recouvrence", "lavoirs", "eglise"]) == [
+        "recouvrance", "lavoirs", "eglise"]
     assert backend.suggest(["recouvrance"]) == []
 
 

@@ -20,6 +20,7 @@ SUBSYSTEMS: tuple[str, ...] = (
     "db",
     "i18n",
     "views",
+    "search",
     "api",
 )
 

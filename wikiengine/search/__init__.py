@@ -298,7 +298,7 @@ def flush(*, app: Flask | None = None, timeout: float = 60.0) -> bool:
 
 def rebuild(*, app: Flask | None = None, progress: Any = None) -> int:
     """Rebuild the index from the database now, on this thread; returns the page count."""
-    from .rebuild import rebuild_index
+    from .rebuilding import rebuild_index
 
     state = _state(app)
     state.backend.open()

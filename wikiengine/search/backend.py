@@ -49,6 +49,19 @@ class SearchMatchFormatter(HtmlFormatter):
         return f'<span class="searchmatch">{self._text(get_text(text, token, replace))}</span>'
 
 
+class SnippetFragmenter(ContextFragmenter):
+    """Whoosh's context fragments, stretched to the start or end of the text when close,
+    so a snippet does not lose a sentence's last few characters."""
+
+    def fragment_tokens(self, text, tokens):  # type: ignore[no-untyped-def]
+        for fragment in super().fragment_tokens(text, tokens):
+            if fragment.startchar <= self.surround // 2:
+                fragment.startchar = 0
+            if len(text) - fragment.endchar <= self.surround // 2:
+                fragment.endchar = len(text)
+            yield fragment
+
+
 def make_schema(language: str) -> Schema:
     """The index fields; text fields use ``language``'s analysers."""
     text = analysis.text_analyzer(language)
@@ -277,7 +290,7 @@ class WhooshBackend:
             results = s.search(query, limit=offset + limit,
                                filter=self.namespace_filter(namespaces))
             total = len(results)
-            results.fragmenter = ContextFragmenter(maxchars=300, surround=60)
+            results.fragmenter = SnippetFragmenter(maxchars=300, surround=60)
             results.formatter = SearchMatchFormatter()
             hits = []
             for hit in results[offset:offset + limit]:
@@ -336,15 +349,34 @@ class WhooshBackend:
         out, changed = [], False
         with self.searcher() as s:
             reader = s.reader()
-            corrector = s.corrector("spell")
             for word in words:
-                if len(word) < 3 or reader.doc_frequency("spell", word) > 0:
+                if len(word) < 3 or self._known(reader, word):
                     out.append(word)
                     continue
-                found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-                if found and found[0] != word:
-                    out.append(found[0])
-                    changed = True
-                else:
-                    out.append(word)
+                found = self._closest(reader, word)
+                changed = changed or bool(found)
+                out.append(found or word)
         return out if changed else []
+
+    def _known(self, reader, word: str) -> bool:  # type: ignore[no-untyped-def]
+        """The word as written, or its stem (plural, accents…), is in the index."""
+        if reader.doc_frequency("spell", word) > 0:
+            return True
+        stems = list(self.schema["content"].process_text(word, mode="query"))
+        return bool(stems) and all(reader.doc_frequency("content", t) > 0 for t in stems)
+
+    @staticmethod
+    def _closest(reader, word: str) -> str:  # type: ignore[no-untyped-def]
+        """The most frequent known word at edit distance 1, else 2 (same first letter).
+
+        (Whoosh's own corrector ranks every word within the distance by frequency alone.)
+        """
+        for distance in (1, 2):
+            best, best_freq = "", 0
+            for term in reader.terms_within("spell", word, distance, prefix=1):
+                freq = reader.doc_frequency("spell", term)
+                if term != word and freq > best_freq:
+                    best, best_freq = term, freq
+            if best:
+                return best
+        return ""

@@ -100,6 +100,12 @@ class Indexer:
 
     def _process(self, items: list[object]) -> None:
         rebuild = _REBUILD in items
+        try:
+            rebuild = rebuild or self.backend.open() is not None and self.backend.needs_rebuild
+        except Exception:  # unreadable folder: the update below reports it
+            log.exception("search: the index could not be opened")
+        if rebuild:
+            self.rebuilding = True
         ids: set[int] = set()
         names: set[tuple[int, str]] = set()
         for item in items:
@@ -178,7 +184,7 @@ class Indexer:
         return found
 
     def _rebuild(self) -> None:
-        from .rebuild import rebuild_index
+        from .rebuilding import rebuild_index
 
         try:
             rebuild_index(self.app, self.backend)
