@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wikiengine.namespaces import Namespaces
 from wikiengine.parser import DictPageSource, ParserOptions, SiteConfig, make_context
@@ -58,3 +61,18 @@ def test_preload_keeps_includeonly_content_and_templates() -> None:
     ctx = _ctx({}, "en")
     text = "<noinclude>doc</noinclude><includeonly>{{Foo}} {{{1}}}</includeonly><!-- c -->"
     assert preload_transform(text, ctx) == "{{Foo}} {{{1}}}<!-- c -->"
+
+
+FRAGMENTS = ["~~~", "~~~~", "~", "[[", "]]", "|", "(", ")", "Foo", ", ", "{{", "}}", "subst:",
+             "<nowiki>", "</nowiki>", "<!--", "-->", "\n", " ", "\r\n", "Help:", "（", "）"]
+
+
+@settings(max_examples=150, deadline=2000)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_fuzz_pst_never_raises(parts: list[str]) -> None:
+    text = "".join(parts)
+    start = time.perf_counter()
+    out = pre_save_transform(text, _ctx({"user": "Jean"}, "fr"))
+    assert time.perf_counter() - start < 2
+    assert out == out.rstrip()
+    assert "\r" not in out

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wikiengine.parser.sections import add_section, get_section, replace_section, section_numbers
 
@@ -74,3 +76,22 @@ def test_round_trip_every_section() -> None:
         body = get_section(TEXT, n)
         assert body is not None
         assert replace_section(TEXT, n, body) is not None
+
+
+LINES = ["== A ==", "=== B ===", "=C=", "text", "<!--", "-->", "<nowiki>", "</nowiki>",
+         "{{x|", "}}", "<includeonly>", "</includeonly>", "", "====== D ======", "==E"]
+
+
+@settings(max_examples=200, deadline=2000)
+@given(st.lists(st.sampled_from(LINES), max_size=30), st.integers(min_value=0, max_value=8))
+def test_fuzz_sections(lines: list[str], n: int) -> None:
+    text = "\n".join(lines)
+    got = get_section(text, n)
+    numbers = section_numbers(text)
+    assert (got is not None) == (n == 0 or n in numbers)
+    replaced = replace_section(text, n, "NEW")
+    assert (replaced is None) == (got is None)
+    if replaced is not None:
+        assert "NEW" in replaced
+    if got is not None and n == 0:
+        assert text.startswith(got)
