@@ -38,10 +38,10 @@ def _url_with(**changes: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_SECURE",
-                          str(app.config.get("SERVER", "")).startswith("https://"))
-    app.config.setdefault("SESSION_COOKIE_NAME", "wikiengine_session")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 30 * 24 * 3600)
+    if str(app.config.get("SERVER", "")).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True  # cookies only over HTTPS
+    if app.config.get("SESSION_COOKIE_NAME") == "session":
+        app.config["SESSION_COOKIE_NAME"] = "wikiengine_session"
     skin.init_app(app)
     app.jinja_env.globals.update(special_title=special_title, user_page=_user_page,
                                  page_url=page_url, special_url=special_url,
