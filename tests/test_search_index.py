@@ -223,3 +223,24 @@ def test_concurrent_searches_share_one_searcher(wiki) -> None:
         first = wiki.extensions["search"].backend
         with first.searcher() as a, first.searcher() as b:
             assert a is b
+
+
+def test_bulk_writes_of_an_importer_are_followed(wiki) -> None:
+    """Rows written with ``session.execute(insert(Model), rows)`` (as the dump importer does)."""
+    from sqlalchemy import insert, update
+
+    from wikiengine.models import Content, Page, Revision
+
+    with wiki.app_context(), session_scope(wiki) as session:
+        actor = users.get_actor(session, users.get_user(session, "Bibliothécaire"))
+        page_id = session.execute(insert(Page).returning(Page.page_id), [
+            {"namespace": 0, "title": "Moulin_de_Kerhuon", "latest": 0, "len": 0}]).scalar_one()
+        content_id = session.execute(insert(Content).returning(Content.content_id), [
+            {"text": "Un moulin à marée sur l'Elorn.", "size": 30}]).scalar_one()
+        session.execute(insert(Revision), [{"page_id": page_id, "actor_id": actor.actor_id,
+                                            "content_id": content_id, "len": 30}])
+        rev_id = session.scalar(Revision.__table__.select().with_only_columns(
+            Revision.rev_id).where(Revision.page_id == page_id))
+        session.execute(update(Page).where(Page.page_id == page_id).values(latest=rev_id))
+    assert search.flush(app=wiki)
+    assert titles(wiki, "moulin marée") == ["Moulin de Kerhuon"]

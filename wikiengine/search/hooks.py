@@ -30,9 +30,11 @@ _ID_COLUMNS = {
     "categorylinks": ("cl_from", "from_id"), "recentchanges": ("rc_cur_id", "page_id"),
     "logging": ("log_page", "page_id"),
 }
-_NAME_COLUMNS = {
-    "recentchanges": ("rc_namespace", "rc_title"), "logging": ("log_namespace", "log_title"),
-    "archive": ("ar_namespace", "ar_title"), "page": ("page_namespace", "page_title"),
+_NAME_COLUMNS = {  # (namespace, title) keys: column names, then ORM attribute names
+    "recentchanges": (("rc_namespace", "rc_title"), ("namespace", "title")),
+    "logging": (("log_namespace", "log_title"), ("namespace", "title")),
+    "archive": (("ar_namespace", "ar_title"), ("namespace", "title")),
+    "page": (("page_namespace", "page_title"), ("namespace", "title")),
 }
 
 
@@ -96,9 +98,9 @@ def _on_execute(state: ORMExecuteState) -> None:
             base = key.rsplit("_", 1)[0] if key[-1:].isdigit() else key
             if base in _ID_COLUMNS[tname] and isinstance(value, int) and value > 0:
                 ids.add(value)
-        ns_col, title_col = _NAME_COLUMNS.get(tname, (None, None))
-        if ns_col and isinstance(row.get(ns_col), int) and isinstance(row.get(title_col), str):
-            names.add((row[ns_col], row[title_col]))
+        for ns_key, title_key in _NAME_COLUMNS.get(tname, ()):
+            if isinstance(row.get(ns_key), int) and isinstance(row.get(title_key), str):
+                names.add((row[ns_key], row[title_key]))
 
 
 @contextmanager
