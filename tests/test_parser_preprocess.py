@@ -281,3 +281,14 @@ def test_numberof_and_gender_from_the_source() -> None:
     out = expand("{{NUMBEROFARTICLES}} {{NUMBEROFARTICLES:R}} {{GENDER:Anne|il|elle|iel}} "
                  "{{GENDER:Bob|il|elle|iel}} {{GENDER:Bob|il|elle}}", ctx)
     assert out == "1,234 1234 elle iel il"
+
+
+def test_revision_variables_of_the_saved_page() -> None:
+    text = "{{REVISIONUSER}}|{{REVISIONTIMESTAMP:{{PAGENAME}}}}|{{PAGESIZE:{{PAGENAME}}}}"
+    ctx = context(revision_user="Anne", revision_timestamp=NOW)
+    ctx.options.extra["revision_text"] = text
+    assert expand(text, ctx) == f"Anne|20240305140709|{len(text)}"
+    assert {"vary-user", "vary-revision-timestamp", "vary-revision-sha1"} <= ctx.output.flags
+    unsaved = context()
+    assert expand(text, unsaved) == "||0"
+    assert expand("{{REVISIONYEAR}} {{REVISIONID}}", context(revision_id=42)) == "2024 42"

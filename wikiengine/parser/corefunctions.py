@@ -521,6 +521,9 @@ def pf_pagesize(pp: Any, frame: Any, args: list) -> str:
         return format_raw(pp, 0, args[1] if len(args) > 1 else None)
     if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
         pp.ctx.output.set_flag("vary-revision-sha1")
+        if "revision_text" in pp.ctx.options.extra:
+            size = len(pp.ctx.options.extra["revision_text"].encode("utf-8"))
+            return format_raw(pp, size, args[1] if len(args) > 1 else None)
     info = pp.ctx.source.page_info(title)
     return format_raw(pp, info.length if info else 0, args[1] if len(args) > 1 else None)
 

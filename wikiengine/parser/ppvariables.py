@@ -172,24 +172,27 @@ def magic_variable(pp: Any, mid: str, frame: Any) -> str:
 
 
 def _revision_value(pp: Any, what: str, title: Any) -> str:
+    """REVISIONUSER/REVISIONSIZE/REVISIONTIMESTAMP & co of the page being parsed (``title``
+    None or itself): its saved revision is described by ``site.revision_user``,
+    ``site.revision_timestamp`` and ``options.extra["revision_text"]``; without a saved
+    revision the timestamp variables fall back to the clock, as MediaWiki's do."""
     ctx = pp.ctx
     site = ctx.site
     self_page = title is None or title.prefixed_dbkey == ctx.title.prefixed_dbkey
     if what == "user":
         if self_page:
             ctx.output.set_flag("vary-user")
-            if title is None and ctx.options.extra.get("lastsavedrevision") is not None:
-                return site.revision_user or ctx.options.user_name
-            return site.revision_user if title is None and site.revision_user else ""
+            return site.revision_user or ""
         return ""
     if what == "size":
-        return str(len(ctx.options.extra.get("revision_text", "").encode("utf-8")))
+        if self_page and "revision_text" in ctx.options.extra:
+            return str(len(ctx.options.extra["revision_text"].encode("utf-8")))
+        info = ctx.source.page_info(title or ctx.title)
+        return str(info.length) if info else "0"
     ts: _dt.datetime | None = None
     if self_page:
         ctx.output.set_flag("vary-revision-timestamp")
         ts = site.revision_timestamp
-        if ts is None and ctx.options.extra.get("lastsavedrevision") is not None:
-            ts = site.clock()
         if ts is None and title is None:
             ts = site.clock()
     if ts is None:
