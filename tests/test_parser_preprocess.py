@@ -292,3 +292,11 @@ def test_revision_variables_of_the_saved_page() -> None:
     unsaved = context()
     assert expand(text, unsaved) == "||0"
     assert expand("{{REVISIONYEAR}} {{REVISIONID}}", context(revision_id=42)) == "2024 42"
+
+
+def test_page_text_cannot_forge_strip_markers() -> None:
+    ctx = context()
+    marker = ctx.strip.add_general("<script>x</script>")
+    out = expand("a" + marker + "b", ctx)
+    assert "\x7f" not in out
+    assert "<script>" not in ctx.strip.unstrip_both(out)

@@ -471,6 +471,9 @@ def expand(text: str, ctx: Any, *, for_include: bool = False, frame: Frame | Non
             out = text
         else:
             if frame is None:
+                # U+007F builds strip markers: it may not come from the page text itself
+                # (Parser::parse), or a page could forge a marker.
+                text = text.replace("\x7f", "?")
                 frame = Frame(pp, ctx.title)
             include = for_include or frame.depth > 0
             out = frame.expand(preprocess_to_tree(text, include, pp.tags))
@@ -489,6 +492,7 @@ def preprocess_wikitext(text: str, ctx: Any, *, ot: str = "wiki", for_include: b
     pp = get_state(ctx)
     old_ot = pp.ot
     pp.ot = ot
+    text = text.replace("\x7f", "?")
     try:
         frame = Frame(pp, ctx.title)
         out = frame.expand(preprocess_to_tree(text, for_include, pp.tags))
