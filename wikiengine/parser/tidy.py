@@ -13,7 +13,19 @@ from selectolax.lexbor import LexborHTMLParser
 
 _PRE_NL = re.compile(r"(<(?:pre|textarea|listing)(?:\s[^>]*)?>)\n", re.I)
 _MARKED_EMPTY = "p, li, tr"
-_BEFORE_TABLE = re.compile(r"((?:[^\n]*\n)?[^\n]*)<table[\s>]", re.I)
+_TABLE_TAG = re.compile(r"<table[\s>]", re.I)
+
+
+def _texts_before_tables(html: str) -> list[str]:
+    """The two lines of input before each <table> start tag (stripped)."""
+    out = []
+    for m in _TABLE_TAG.finditer(html):
+        i = m.start()
+        j = html.rfind("\n", 0, i)
+        if j > 0:
+            j = html.rfind("\n", 0, j)
+        out.append(html[j + 1:i].strip(_WS))
+    return out
 
 _WS = " \t\n\f\r"
 
@@ -25,7 +37,7 @@ def tidy(html: str) -> str:
     # keep a leading newline of <pre> content (the HTML parser drops one)
     if "<pre" in html or "<textarea" in html or "<listing" in html:
         html = _PRE_NL.sub(lambda m: m.group(1) + "\n\n", html)
-    before = [b.strip(_WS) for b in _BEFORE_TABLE.findall(html)] if "<table" in html else None
+    before = _texts_before_tables(html) if "<table" in html else None
     doc = LexborHTMLParser("<!DOCTYPE html><html><head></head><body>" + html)
     body = doc.body
     if body is None:
