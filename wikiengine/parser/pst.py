@@ -27,6 +27,9 @@ _P2 = re.compile(rf"\[\[\|({_TC}+)\]\]")
 _CTX_PARENS = re.compile(rf"({_NC}+:|){_TC}+?( \({_TC}+\))\Z")
 _CTX_COMMA = re.compile(rf"({_NC}+:|){_TC}+?(, {_TC}+|)\Z")
 
+#: $wgMaxSigChars
+MAX_SIG_CHARS = 255
+
 _SIG_WORDS = {
     "en": ("talk", "UTC"),
     "fr": ("discussion", "UTC"),
@@ -68,9 +71,28 @@ def _is_ip(name: str) -> bool:
 
 
 def _clean_sig_in_sig(text: str) -> str:
-    """``Parser::cleanSigInSig``: no signatures or substs inside a signature."""
-    text = re.sub(r"~{3,5}", "", text)
-    return text
+    """``Parser::cleanSigInSig``: no signatures inside a signature."""
+    return re.sub(r"~{3,5}", "", text)
+
+
+def _valid_sig(text: str) -> bool:
+    """``Parser::validateSig``: a fancy signature must be a well-formed XML fragment."""
+    from xml.etree import ElementTree
+    try:
+        ElementTree.fromstring(f"<sig>{text}</sig>")
+    except ElementTree.ParseError:
+        return False
+    return True
+
+
+def clean_sig(text: str, ctx: Any) -> str:
+    """``Parser::cleanSig``: templates in a fancy signature are substituted, tildes dropped."""
+    mw = get_state(ctx).mw
+    subst = "|".join(re.escape(s) for s in mw.synonyms("subst"))
+    text = re.sub(r"\{\{(?!(?:" + subst + "))", "{{" + mw.synonyms("subst")[0], text,
+                  flags=re.I)
+    text = _clean_sig_in_sig(text)
+    return preprocess_wikitext(text, ctx, ot="wiki")
 
 
 def user_signature(ctx: Any) -> str:
@@ -79,9 +101,11 @@ def user_signature(ctx: Any) -> str:
     username = opts.user_name or "127.0.0.1"
     nickname = opts.user_nickname or ""
     ns = ctx.site.namespaces
-    if nickname and opts.user_fancy_sig and len(nickname) <= 255 and "~~~" not in nickname:
-        return _clean_sig_in_sig(nickname)
-    if not nickname or len(nickname) > 255:
+    if not nickname or len(nickname) > MAX_SIG_CHARS:
+        nickname = username
+    elif opts.user_fancy_sig:
+        if _valid_sig(nickname):
+            return clean_sig(nickname, ctx)
         nickname = username
     nickname = _clean_sig_in_sig(nickname)
     user_text = escape_wikitext(username, ctx)
