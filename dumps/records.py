@@ -156,6 +156,18 @@ class RevisionRecord:
 
 
 @dataclass(slots=True)
+class UploadRecord:
+    """One ``<upload>``: a version of a file described by a File page."""
+
+    timestamp: str
+    contributor: Contributor
+    filename: str
+    src: str
+    size: int
+    comment: str = ""
+
+
+@dataclass(slots=True)
 class PageRecord:
     """One ``<page>`` without its revisions (they stream separately).
 

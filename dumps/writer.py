@@ -20,7 +20,7 @@ from lxml import etree
 
 from .records import (
     EXPORT_NS, EXPORT_VERSION, MAIN_ROLE, WIKITEXT_FORMAT, WIKITEXT_MODEL, Contributor,
-    PageRecord, RevisionRecord, SiteInfo, base36_sha1, combined_sha1,
+    PageRecord, RevisionRecord, SiteInfo, UploadRecord, base36_sha1, combined_sha1,
 )
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -109,9 +109,10 @@ class DumpWriter:
             self.out.flush()
 
     # -- pages --------------------------------------------------------------------------
-    def write_page(self, page: PageRecord, revisions: Iterable[RevisionRecord]) -> None:
-        """Write one ``<page>`` and the revisions the iterable yields, as they come
-        (each page is serialised by its own ``lxml.etree.xmlfile``)."""
+    def write_page(self, page: PageRecord, revisions: Iterable[RevisionRecord],
+                   uploads: Iterable[UploadRecord] = ()) -> None:
+        """Write one ``<page>``, the revisions the iterable yields, as they come (each page
+        is serialised by its own ``lxml.etree.xmlfile``), then its file versions."""
         self.out.write(b"  ")
         with etree.xmlfile(self.out, encoding="utf-8") as xf:
             with xf.element("page"):
@@ -136,6 +137,9 @@ class DumpWriter:
                     xf.write("\n    ")
                     xf.write(self._revision(rev))
                     self.revisions_written += 1
+                for upload in uploads:
+                    xf.write("\n    ")
+                    xf.write(self._upload(upload))
                 xf.write("\n  ")
         self.out.write(b"\n")
         self.pages_written += 1
@@ -211,6 +215,18 @@ class DumpWriter:
         else:
             _el(r, "sha1", combined_sha1(hashes), "\n    ")
         return r
+
+    def _upload(self, upload: UploadRecord) -> etree._Element:
+        u = etree.Element("upload")
+        u.text = "\n      "
+        _el(u, "timestamp", upload.timestamp)
+        self._contributor(u, upload.contributor)
+        if upload.comment:
+            _el(u, "comment", upload.comment)
+        _el(u, "filename", upload.filename)
+        _el(u, "src", upload.src)
+        _el(u, "size", str(upload.size), "\n    ")
+        return u
 
     @staticmethod
     def _contributor(parent: etree._Element, who: Contributor) -> None:

@@ -1,0 +1,261 @@
+"""Exporting the wiki, or a selection of it, as a MediaWiki XML dump (schema 0.11).
+
+Owns what librarians choose (``Selection``: namespaces, categories, titles, a date, current
+revision or full history, templates used by the chosen pages, file descriptions) and the
+batched queries that feed ``writer.DumpWriter``: page ids walked in chunks (keyset on
+``page_id``), each chunk's revisions streamed with their text and author, so memory stays
+flat whatever the size of the wiki. Hidden parts of revisions (``rev_deleted``) are written
+as deleted, as MediaWiki does. Also ``site_info``: this wiki's ``<siteinfo>``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+from dataclasses import dataclass, field
+from typing import IO, Callable, Iterable, Iterator
+
+from flask import Flask
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+import wikiengine
+from wikiengine.models import Actor, CategoryLink, Content, Image, OldImage, Page, Redirect, \
+    Revision, TemplateLink
+from wikiengine.namespaces import FILE, Namespaces
+from wikiengine.title import InvalidTitle, Title
+
+from .batch import DELETED_COMMENT, DELETED_TEXT, DELETED_USER
+from .records import (WIKITEXT_MODEL, Contributor, Namespace, PageRecord, RevisionRecord,
+                      SiteInfo, UploadRecord)
+from .writer import DumpWriter
+
+CHUNK = 200
+FORMATS = {"wikitext": "text/x-wiki", "css": "text/css", "javascript": "text/javascript",
+           "json": "application/json", "text": "text/plain"}
+
+
+@dataclass
+class Selection:
+    """Which pages and revisions to export. Empty ``namespaces``, ``categories`` and
+    ``titles`` mean every page. ``since``: only revisions from then on (pages without any
+    are left out). ``templates``: add the templates the chosen pages use."""
+
+    full: bool = False
+    namespaces: list[int] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    since: _dt.datetime | None = None
+    templates: bool = False
+    uploads: bool = False
+
+
+@dataclass
+class ExportStats:
+    pages: int = 0
+    revisions: int = 0
+    bytes: int = 0
+    total_revisions: int = 0
+    unknown_titles: list[str] = field(default_factory=list)
+
+
+def site_info(app: Flask, namespaces: Namespaces) -> SiteInfo:
+    """This wiki's ``<siteinfo>``: name, database name, main page URL, namespaces."""
+    conf = app.config
+    main = Title.new(conf.get("MAIN_PAGE", "Accueil"), namespaces).prefixed_dbkey
+    base = conf.get("SERVER", "") + conf.get("ARTICLE_PATH", "/wiki/$1").replace("$1", main)
+    case = "first-letter" if namespaces.capital_links else "case-sensitive"
+    url = str(conf.get("DATABASE_URL", ""))
+    dbname = conf.get("DBNAME") or url.rsplit("/", 1)[-1].split("?")[0].rsplit(".", 1)[0] \
+        or "wiki"
+    return SiteInfo(
+        sitename=conf.get("SITENAME", "Wiki"), dbname=dbname, base=base,
+        generator=f"wikiengine {wikiengine.__version__}", case=case,
+        namespaces=[Namespace(n, namespaces.name(n), case) for n in namespaces.numbers()])
+
+
+def export_dump(app: Flask, session: Session, out: IO[bytes], selection: Selection,
+                progress: Callable[[ExportStats], None] | None = None) -> ExportStats:
+    """Write the selected pages to ``out`` (a binary stream) and return what was written."""
+    from wikiengine.rendering import site_namespaces
+
+    namespaces = site_namespaces()
+    stats = ExportStats()
+    exporter = _Exporter(app, session, selection, namespaces, stats)
+    stats.total_revisions = exporter.count_revisions()
+    with DumpWriter(out, site_info(app, namespaces), lang=app.config.get("LANGUAGE", "fr")) \
+            as writer:
+        for chunk in exporter.page_chunks():
+            exporter.write_chunk(writer, chunk)
+            stats.bytes = writer.text_bytes
+            if progress is not None:
+                progress(stats)
+    return stats
+
+
+class _Exporter:
+    def __init__(self, app: Flask, session: Session, selection: Selection,
+                 namespaces: Namespaces, stats: ExportStats):
+        self.app = app
+        self.session = session
+        self.selection = selection
+        self.namespaces = namespaces
+        self.stats = stats
+        self.title_keys = self._title_keys()
+        self.done: set[int] = set()  # only filled when templates are added
+
+    # -- choosing pages ---------------------------------------------------------------
+    def _title_keys(self) -> list[tuple[int, str]]:
+        keys = []
+        for text in self.selection.titles:
+            try:
+                title = Title.new(text.strip(), self.namespaces)
+            except InvalidTitle:
+                self.stats.unknown_titles.append(text)
+                continue
+            keys.append((title.namespace, title.dbkey))
+        return keys
+
+    def _page_filter(self, query):  # type: ignore[no-untyped-def]
+        sel = self.selection
+        if sel.namespaces:
+            query = query.where(Page.namespace.in_(sel.namespaces))
+        if sel.categories:
+            names = [c.replace(" ", "_").strip("_") for c in sel.categories]
+            names = [n[:1].upper() + n[1:] for n in names]
+            query = query.where(Page.page_id.in_(
+                select(CategoryLink.from_id).where(CategoryLink.to.in_(names))))
+        if self.title_keys:
+            query = query.where(tuple_(Page.namespace, Page.title).in_(self.title_keys))
+        if sel.since is not None:
+            query = query.where(Page.page_id.in_(select(Revision.page_id).where(
+                Revision.timestamp >= sel.since) if sel.full else select(Page.page_id).join(
+                Revision, Revision.rev_id == Page.latest).where(Revision.timestamp >= sel.since)))
+        return query
+
+    def count_revisions(self) -> int:
+        query = select(func.count()).select_from(Revision).join(Page, Page.page_id ==
+                                                                Revision.page_id)
+        if not self.selection.full:
+            query = query.where(Revision.rev_id == Page.latest)
+        elif self.selection.since is not None:
+            query = query.where(Revision.timestamp >= self.selection.since)
+        return self.session.scalar(self._page_filter(query)) or 0
+
+    def page_chunks(self) -> Iterator[list[Page]]:
+        last = 0
+        while True:
+            query = self._page_filter(select(Page).where(Page.page_id > last)) \
+                .order_by(Page.page_id).limit(CHUNK)
+            pages = list(self.session.scalars(query))
+            if not pages:
+                break
+            last = pages[-1].page_id
+            yield pages
+        if self.selection.templates:
+            yield from self._template_chunks()
+
+    def _template_chunks(self) -> Iterator[list[Page]]:
+        """Pages used as templates by the exported pages, not exported yet."""
+        used = select(TemplateLink.namespace, TemplateLink.title).where(
+            TemplateLink.from_id.in_(self._page_filter(select(Page.page_id))))
+        last = 0
+        while True:
+            pages = [p for p in self.session.scalars(
+                select(Page).where(Page.page_id > last,
+                                   tuple_(Page.namespace, Page.title).in_(used))
+                .order_by(Page.page_id).limit(CHUNK))]
+            if not pages:
+                return
+            last = pages[-1].page_id
+            yield [p for p in pages if p.page_id not in self.done]
+
+    # -- writing ----------------------------------------------------------------------
+    def write_chunk(self, writer: DumpWriter, pages: list[Page]) -> None:
+        if not pages:
+            return
+        ids = [p.page_id for p in pages]
+        if self.selection.templates:
+            self.done.update(ids)
+        redirects = {row.rd_from: Title.make(row.namespace, row.title, self.namespaces)
+                     for row in self.session.scalars(
+                         select(Redirect).where(Redirect.rd_from.in_(ids)))}
+        by_id = {p.page_id: p for p in pages}
+        rows = self.session.execute(self._revision_query(ids).execution_options(
+            yield_per=CHUNK))
+        for page_id, group in itertools.groupby(rows, key=lambda row: row.page_id):
+            page = by_id[page_id]
+            title = Title.make(page.namespace, page.title, self.namespaces)
+            target = redirects.get(page_id)
+            record = PageRecord(
+                title=title.prefixed_text, ns=page.namespace, id=page.page_id,
+                redirect=(target.prefixed_text if target is not None else
+                          ("" if page.is_redirect else None)))
+            uploads = self._uploads(page) if self.selection.uploads and \
+                page.namespace == FILE else []
+            writer.write_page(record, self._revisions(group), uploads)
+            self.stats.pages += 1
+
+    def _revision_query(self, ids: list[int]):  # type: ignore[no-untyped-def]
+        query = (select(Revision.page_id, Revision.rev_id, Revision.parent_id,
+                        Revision.timestamp, Revision.comment, Revision.minor_edit,
+                        Revision.deleted, Revision.sha1, Content.text, Content.model,
+                        Actor.name.label("actor_name"), Actor.user_id)
+                 .join(Content, Content.content_id == Revision.content_id)
+                 .join(Actor, Actor.actor_id == Revision.actor_id)
+                 .where(Revision.page_id.in_(ids)))
+        if not self.selection.full:
+            query = query.join(Page, Page.page_id == Revision.page_id).where(
+                Revision.rev_id == Page.latest)
+        elif self.selection.since is not None:
+            query = query.where(Revision.timestamp >= self.selection.since)
+        return query.order_by(Revision.page_id, Revision.timestamp, Revision.rev_id)
+
+    def _revisions(self, rows: Iterable) -> Iterator[RevisionRecord]:  # type: ignore[type-arg]
+        from wikiengine.store.users import is_ip
+
+        for row in rows:
+            deleted = row.deleted or 0
+            if deleted & DELETED_USER:
+                who = Contributor(deleted=True)
+            elif row.user_id is None and is_ip(row.actor_name):
+                who = Contributor(ip=row.actor_name)
+            else:
+                who = Contributor(username=row.actor_name, user_id=row.user_id or 0)
+            hidden_text = bool(deleted & DELETED_TEXT)
+            model = row.model or WIKITEXT_MODEL
+            self.stats.revisions += 1
+            yield RevisionRecord(
+                id=row.rev_id, parent_id=row.parent_id,
+                timestamp=row.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"), contributor=who,
+                text=None if hidden_text else row.text, text_deleted=hidden_text,
+                text_sha1=row.sha1 if hidden_text else None, minor=bool(row.minor_edit),
+                comment=None if deleted & DELETED_COMMENT else (row.comment or None),
+                comment_deleted=bool(deleted & DELETED_COMMENT), model=model,
+                format=FORMATS.get(model, "text/x-wiki"), origin=row.rev_id)
+
+    def _uploads(self, page: Page) -> list[UploadRecord]:
+        """The versions of the file a File page describes (current, then older ones)."""
+        from wikiengine.rendering import file_url_parts
+
+        image = self.session.get(Image, page.title)
+        if image is None:
+            return []
+        base = self.app.config.get("SERVER", "") + self.app.config.get("UPLOAD_URL", "/images")
+        versions = [(image.timestamp, image.actor_id, image.description, image.size,
+                     file_url_parts(image.name))]
+        for old in self.session.scalars(select(OldImage).where(OldImage.name == image.name)
+                                        .order_by(OldImage.timestamp.desc())):
+            versions.append((old.timestamp, old.actor_id, old.description, old.size,
+                             "archive/" + file_url_parts(image.name).rsplit("/", 1)[0]
+                             + "/" + old.archive_name))
+        records = []
+        for stamp, actor_id, description, size, path in versions:
+            actor = self.session.get(Actor, actor_id)
+            name = actor.name if actor is not None else "Unknown user"
+            records.append(UploadRecord(
+                timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                contributor=Contributor(username=name, user_id=actor.user_id or 0)
+                if actor is not None else Contributor(deleted=True),
+                filename=image.name, src=f"{base}/{path}", size=max(int(size or 0), 1),
+                comment=description or ""))
+        return records
