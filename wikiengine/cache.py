@@ -15,7 +15,7 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -135,17 +135,18 @@ def put(session: Session, page: Page, rev_id: int, options: Any, output: Any,
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as conn:
-            if sqlite:
-                conn.execute(text("PRAGMA busy_timeout = 2000"))
             try:
                 with conn.begin():
+                    if sqlite:  # wait briefly for a writer, then give up (cache only)
+                        conn.exec_driver_sql("PRAGMA busy_timeout = 2000")
                     conn.execute(delete(ParserCacheEntry).where(ParserCacheEntry.key == key))
                     conn.execute(ParserCacheEntry.__table__.insert().values(
-                        pc_key=key, pc_page=page.page_id, pc_rev=rev_id, pc_time=parsed_at or utcnow(),
-                        pc_value=value))
+                        pc_key=key, pc_page=page.page_id, pc_rev=rev_id,
+                        pc_time=parsed_at or utcnow(), pc_value=value))
             finally:
                 if sqlite:
-                    conn.execute(text("PRAGMA busy_timeout = 30000"))
+                    conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+                    conn.rollback()
     except SQLAlchemyError as exc:
         log.info("parser cache write skipped for %s: %s", key, exc)
         return False

@@ -94,6 +94,8 @@ def update_links(session: Session, page: Page, title: Title, output: Any,
         for target in output.links.values():
             if getattr(target, "interwiki", "") or target.namespace < 0:
                 continue
+            if (target.namespace, target.dbkey) == (ns, page.title):
+                continue  # MediaWiki renders self-links as bold text and records no link
             links[(target.namespace, target.dbkey[:255])] = {"from_namespace": ns}
         for target in output.templates.values():
             if target.namespace >= 0 and not getattr(target, "interwiki", ""):
