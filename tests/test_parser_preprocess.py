@@ -16,6 +16,7 @@ from wikiengine.namespaces import Namespaces
 from wikiengine.parser import DictPageSource, ParserHooks, SiteConfig, make_context
 from wikiengine.parser.ppnodes import build_tree, preprocess_to_tree
 from wikiengine.parser.preprocess import expand, redirect_target
+from wikiengine.parser.site import Interwiki
 
 DATA = Path(__file__).parent / "data" / "preprocess"
 PAGES = json.loads((DATA / "pages.json").read_text(encoding="utf-8"))
@@ -29,8 +30,9 @@ def _cases(name: str) -> list[dict]:
 
 def site(language: str = "en", **kw) -> SiteConfig:
     meta = "Projet" if language == "fr" else "Project"
+    wp = Interwiki("wikipedia", "https://en.wikipedia.org/wiki/$1")
     return SiteConfig(language=language, namespaces=Namespaces(language=language, meta=meta),
-                      now=NOW, **kw)
+                      now=NOW, interwiki={"wikipedia": wp}, **kw)
 
 
 def context(title: str = "Parser test", language: str = "en", pages: dict | None = None,

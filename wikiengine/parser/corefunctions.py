@@ -545,8 +545,25 @@ def pf_pagesincategory(pp: Any, frame: Any, args: list) -> str:
     return format_raw(pp, count, raw)
 
 
+def _restrictions(pp: Any, args: list) -> dict[str, tuple[str, str]]:
+    """The page's restrictions {action: (level, expiry)}, from the source when it knows."""
+    page = _arg(args, 1)
+    title = pp.ctx.make_title(page) if page else pp.ctx.title
+    lookup = getattr(pp.ctx.source, "restrictions", None)
+    if title is None or not callable(lookup):
+        return {}
+    return lookup(title) or {}
+
+
 def pf_protectionlevel(pp: Any, frame: Any, args: list) -> str:
-    return ""
+    return _restrictions(pp, args).get(_arg(args, 0).strip().lower(), ("", ""))[0]
+
+
+def pf_protectionexpiry(pp: Any, frame: Any, args: list) -> str:
+    action = _arg(args, 0).strip().lower()
+    if action not in ("edit", "move", "upload", "create"):
+        return ""
+    return _restrictions(pp, args).get(action, ("", "infinity"))[1] or "infinity"
 
 
 def pf_numberingroup(pp: Any, frame: Any, args: list) -> str:
@@ -697,7 +714,7 @@ FUNCTIONS: dict[str, Callable[[Any, Any, list], Any]] = {
     "language": pf_language, "padleft": pf_padleft, "padright": pf_padright,
     "anchorencode": pf_anchorencode, "defaultsort": pf_defaultsort, "filepath": pf_filepath,
     "pagesincategory": pf_pagesincategory, "pagesize": pf_pagesize,
-    "protectionlevel": pf_protectionlevel, "protectionexpiry": pf_protectionlevel,
+    "protectionlevel": pf_protectionlevel, "protectionexpiry": pf_protectionexpiry,
     "numberingroup": pf_numberingroup, "int": pf_int, "special": pf_special,
     "speciale": pf_speciale, "tag": pf_tag, "formatdate": pf_formatdate,
     "displaytitle": pf_displaytitle, "bcp47": pf_bcp47, "dir": pf_dir,
