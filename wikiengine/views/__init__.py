@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from . import auth, errors, pages, skin, special, special_admin, special_changes
+from . import (auth, errors, pagecache, pages, skin, special, special_admin,
+               special_changes)
 from .common import load_user, page_url, special_title, special_url
 
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_NAME") == "session":
         app.config["SESSION_COOKIE_NAME"] = "wikiengine_session"
     skin.init_app(app)
+    pagecache.init_app(app)
     app.jinja_env.globals.update(special_title=special_title, user_page=_user_page,
                                  page_url=page_url, special_url=special_url,
                                  page_title_of=_title_of, url_with=_url_with)

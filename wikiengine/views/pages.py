@@ -34,7 +34,25 @@ _REDIRECT = re.compile(r"^\s*#(?:REDIRECT|REDIRECTION)\s*:?\s*\[\[([^\]|]+)", re
 @bp.route("/")
 @bp.route("/wiki/")
 def home() -> Any:
-    return handle(main_page())
+    return _view_or_cached(main_page())
+
+
+def _view_or_cached(title: Title) -> Any:
+    """Anonymous reads of a current page come from the whole-page cache when it is fresh."""
+    from . import pagecache
+
+    if not pagecache.usable(title):
+        return handle(title)
+    cache_key = pagecache.key(title)
+    if cache_key is None:
+        return handle(title)
+    body = pagecache.get(cache_key)
+    if body is None:
+        response = handle(title)
+        if response.status_code == 200 and not response.direct_passthrough:
+            pagecache.put(cache_key, response.get_data())
+        return response
+    return current_app.response_class(body, 200, content_type="text/html; charset=utf-8")
 
 
 @bp.route("/wiki/<path:name>", methods=["GET", "POST"])
@@ -52,7 +70,7 @@ def article(name: str) -> Any:
         query = request.query_string.decode()
         target = "/wiki/" + wiki_quote(canonical) + ("?" + query if query else "")
         return redirect(target, 301)
-    return handle(title)
+    return _view_or_cached(title)
 
 
 @bp.route("/w/index.php", methods=["GET", "POST"])

@@ -1,0 +1,70 @@
+"""The whole-page cache for anonymous readers: hits, and never a stale page after an edit,
+a template change, a talk page creation or a deletion; never for signed-in users."""
+from __future__ import annotations
+
+from views_helpers import login, make_user, save, token
+
+
+def test_cache_fills_and_serves_fresh_pages(app, client):
+    cache = app.extensions["page_cache"]
+    make_user(app, "Alice")
+    editor = app.test_client()
+    login(editor, "Alice")
+    save(editor, "Halles", "version une")
+    reader = app.test_client()
+    assert "version une" in reader.get("/wiki/Halles").get_data(as_text=True)
+    filled = len(cache)
+    assert filled >= 1
+    assert "version une" in reader.get("/wiki/Halles").get_data(as_text=True)
+    assert len(cache) == filled
+    save(editor, "Halles", "version deux")
+    assert "version deux" in reader.get("/wiki/Halles").get_data(as_text=True)
+    english = reader.get("/wiki/Halles", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert ">History<" in english
+
+
+def test_talk_page_creation_turns_the_tab_blue(app, client):
+    make_user(app, "Alice")
+    editor = app.test_client()
+    login(editor, "Alice")
+    save(editor, "Marché", "texte")
+    reader = app.test_client()
+    assert 'class=" new"' in reader.get("/wiki/Marché").get_data(as_text=True).split(
+        'id="ca-talk"')[0].rsplit("<li", 1)[1]
+    save(editor, "Discussion:Marché", "une remarque")
+    tab = reader.get("/wiki/Marché").get_data(as_text=True).split('id="ca-talk"')[0]
+    assert "new" not in tab.rsplit("<li", 1)[1]
+
+
+def test_template_change_reaches_cached_readers(app, client):
+    make_user(app, "Alice")
+    editor = app.test_client()
+    login(editor, "Alice")
+    save(editor, "Modèle:Horaires", "ouvert à 9 h")
+    save(editor, "Piscine", "La piscine est {{Horaires}}.")
+    reader = app.test_client()
+    assert "ouvert à 9 h" in reader.get("/wiki/Piscine").get_data(as_text=True)
+    save(editor, "Modèle:Horaires", "ouvert à 10 h")
+    assert "ouvert à 10 h" in reader.get("/wiki/Piscine").get_data(as_text=True)
+
+
+def test_deleted_page_is_not_served_from_cache(app, client):
+    make_user(app, "Admin", groups=("sysop",))
+    admin = app.test_client()
+    login(admin, "Admin")
+    save(admin, "Passagère", "bientôt supprimée")
+    reader = app.test_client()
+    assert reader.get("/wiki/Passagère").status_code == 200
+    admin.post("/w/index.php?title=Passagère&action=delete",
+               data={"wpEditToken": token(admin, "/wiki/Passagère"), "wpReason": "test"})
+    assert reader.get("/wiki/Passagère").status_code == 404
+
+
+def test_signed_in_users_bypass_the_cache(app, client):
+    make_user(app, "Alice")
+    login(client, "Alice")
+    save(client, "Perso", "texte")
+    anonymous = app.test_client().get("/wiki/Perso").get_data(as_text=True)
+    mine = client.get("/wiki/Perso").get_data(as_text=True)
+    assert "Se déconnecter" in mine and "Se déconnecter" not in anonymous
