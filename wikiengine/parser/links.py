@@ -290,8 +290,8 @@ def make_media_link(ctx: "ParseContext", nt: Any, text: str) -> str:
     if info is not None:
         return (f'<a href="{htmlspecialchars(info.url)}" class="internal" '
                 f'title="{htmlspecialchars(nt.text)}">{text}</a>')
-    url = ctx.site.local_url("Special:Upload", "wpDestFile=" + urllib.parse.quote(
-        nt.dbkey.encode("utf-8"), safe=""))
+    from .site import wfurlencode
+    url = ctx.site.local_url("Special:Upload", "wpDestFile=" + wfurlencode(nt.dbkey))
     del alt
     return (f'<a href="{htmlspecialchars(url)}" class="new" '
             f'title="{htmlspecialchars(nt.text)}">{text}</a>')

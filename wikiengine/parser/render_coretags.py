@@ -64,8 +64,8 @@ def gallery_hook(content: Any, attrs: dict, ctx: "ParseContext", frame: Any) -> 
         info = ctx.source.file_info(t)
         cap_html = _parse_fully(caption, ctx, frame) if caption else ""
         if info is None or not info.width:
-            thumb = (f'<div class="thumb" style="height: {heights + 30}px; width: {widths + 30}px;">'
-                     f'{htmlspecialchars(t.prefixed_text)}</div>')
+            thumb = (f'<div class="thumb" style="height: {heights + 30}px;">'
+                     f'{htmlspecialchars(t.text)}</div>')
         else:
             w = min(widths, info.width)
             h = int(round(info.height * w / info.width))

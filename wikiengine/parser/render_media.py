@@ -213,9 +213,8 @@ def _img_html(info: Any, w: int, h: int, alt: str, title: str, cls: str, valign:
 
 
 def _broken(ctx: "ParseContext", nt: Any, label: str, info: Any) -> str:
-    import urllib.parse
-    href = ctx.site.local_url("Special:Upload", "wpDestFile=" + urllib.parse.quote(
-        nt.dbkey.encode("utf-8"), safe=""))
+    from .site import wfurlencode
+    href = ctx.site.local_url("Special:Upload", "wpDestFile=" + wfurlencode(nt.dbkey))
     if info is not None:
         href = ctx.site.local_url(nt.prefixed_dbkey)
     label = label or nt.prefixed_text
@@ -228,7 +227,8 @@ def _thumb(ctx: "ParseContext", nt: Any, info: Any, frame: dict, handler: dict,
     align = frame.get("align") or "right"
     exists = info is not None and info.can_render
     if not exists:
-        outer = handler.get("width", ctx.site.thumb_limit) + 2
+        width = handler.get("width") or (130 if "upright" in frame else 180)
+        outer = width + 2
         inner = _broken(ctx, nt, frame.get("title") or "", info)
         zoom = ""
     else:

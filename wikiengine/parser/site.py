@@ -50,8 +50,9 @@ class SiteConfig:
     nofollow_exceptions: tuple[str, ...] = ()
     external_link_target: str | None = None
     fragment_mode: tuple[str, ...] = ("legacy",)
+    #: $wgEnableMagicLinks: off by default since MediaWiki 1.28
     enable_magic_links: dict[str, bool] = field(
-        default_factory=lambda: {"ISBN": True, "PMID": True, "RFC": True})
+        default_factory=lambda: {"ISBN": False, "PMID": False, "RFC": False})
     max_toc_level: int = 999
     now: _dt.datetime | None = None
     timezone: str = "UTC"

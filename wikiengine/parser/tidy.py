@@ -55,12 +55,20 @@ def tidy(html: str) -> str:
     return _serialize_children(body, before)
 
 
-#: Elements that end a paragraph in HTML5 (anything else is phrasing content here).
+#: RemexCompatMunger::$onlyInlineElements: the elements that get p-wrapped.
+_INLINE = frozenset("""a abbr acronym applet b basefont bdo big br button cite code del dfn em
+    font i iframe img input ins kbd label legend map object param q rb rbc rp rt rtc ruby s samp
+    select small span strike strong sub sup textarea tt u var video audio bdi data time
+    mark""".split())
+#: Invisible elements that neither start nor end a p-wrapper.
+_METADATA = frozenset("style script link meta".split())
+#: Formatting elements, which the munger splits around a block instead of moving them.
+_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
 _BLOCK_TAGS = frozenset("""address article aside blockquote center details dialog dir div dl
     fieldset figcaption figure footer header hgroup main menu nav ol p section summary ul h1 h2
     h3 h4 h5 h6 pre listing form li dd dt plaintext table hr xmp caption colgroup col tbody
-    thead tfoot tr td th style script link meta""".split())
-_BLOCK_SELECTOR = ",".join(sorted(_BLOCK_TAGS - {"style", "script", "link", "meta"}))
+    thead tfoot tr td th""".split())
+_BLOCK_SELECTOR = ",".join(sorted(_BLOCK_TAGS))
 
 
 def _start_tag(node) -> str:
@@ -70,49 +78,109 @@ def _start_tag(node) -> str:
     return f"<{node.tag}{attrs}>"
 
 
+def _is_block(node) -> bool:
+    tag = node.tag
+    return tag not in _INLINE and tag not in _METADATA
+
+
+def _nonblank(html: str) -> bool:
+    return "<" in html or bool(html.strip(_WS))
+
+
+def _split_formatting(node, before: list[str] | None) -> list[tuple[bool, str]]:
+    """A formatting element holding blocks, cut as the munger's splitTagStack does:
+    (is_block, html) segments, each wrapped in a copy of the element."""
+    segments: list[tuple[bool, list[str]]] = []
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag in ("-text", "-comment") or tag in _METADATA:
+            block = False
+            html = child.html or ""
+        else:
+            block = _is_block(child) or child.css_first(_BLOCK_SELECTOR) is not None
+            html = _serialize(child, before)
+        if segments and segments[-1][0] == block:
+            segments[-1][1].append(html)
+        else:
+            segments.append((block, [html]))
+    start = _start_tag(node)
+    end = f"</{node.tag}>"
+    out = []
+    for block, parts in segments:
+        inner = "".join(parts)
+        if not block and not _nonblank(inner):
+            continue  # clones left empty are removed
+        out.append((block, start + inner + end))
+    return out
+
+
 def _serialize_children(parent, before: list[str] | None) -> str:
-    """Serialise the children of <body>/<blockquote>, p-wrapping their inline content
-    the way RemexCompatMunger does (a run with no element and only blank text stays bare).
+    """Serialise the children of <body>/<blockquote>, p-wrapping their inline content the
+    way RemexCompatMunger does: bare text and inline elements go into a <p> (printed only
+    if it holds an element or non-blank text); a block ends it; a block inside an inline
+    element splits a formatting element or moves any other element out of the <p>.
     ``before`` lists the texts that preceded a <table> tag in the input: other text found
     right before a table was fostered out of it, and fostered content is not p-wrapped."""
     out: list[str] = []
     run: list[str] = []
-    nonblank = False
+    state = {"open": False, "count": 0}
 
     def flush() -> None:
-        nonlocal nonblank
-        if run:
-            if nonblank:
-                out.append("<p>" + "".join(run) + "</p>")
-            else:
-                out.append("".join(run))
+        if state["open"]:
+            body = "".join(run)
+            out.append(f"<p>{body}</p>" if state["count"] else body)
             run.clear()
-        nonblank = False
+        state["open"] = False
+        state["count"] = 0
+
+    def add_inline(html: str, counts: bool) -> None:
+        if not state["open"]:
+            state["open"] = True
+        run.append(html)
+        if counts:
+            state["count"] += 1
 
     for child in parent.iter(include_text=True):
         tag = child.tag
         if tag == "-text":
             text = child.html or ""
-            if not nonblank and not text.strip(_WS):
-                if run:
-                    run.append(text)
-                else:
-                    out.append(text)
-                continue
-            run.append(text)
-            nonblank = True
-        elif tag == "-comment":
-            (run if run else out).append(child.html or "")
-        elif tag in _BLOCK_TAGS or (child.css_first(_BLOCK_SELECTOR) is not None):
+            blank = not text.strip(_WS)
+            if state["open"]:
+                run.append(text)
+                if not blank:
+                    state["count"] += 1
+            elif blank:
+                out.append(text)
+            else:
+                add_inline(text, True)
+        elif tag == "-comment" or tag in _METADATA:
+            html = child.html or ""
+            if state["open"]:
+                run.append(html)
+                if tag != "-comment":
+                    state["count"] += 1
+            else:
+                out.append(html)
+        elif tag in _INLINE:
+            if child.css_first(_BLOCK_SELECTOR) is None:
+                add_inline(child.html or "", True)
+            elif tag in _FORMATTING:
+                for block, html in _split_formatting(child, before):
+                    if block:
+                        flush()
+                        out.append(html)
+                    else:
+                        add_inline(html, True)
+            else:
+                flush()
+                out.append(_serialize(child, before))
+        else:
             if tag == "table" and run and before is not None:
                 last = run[-1].strip(_WS)
                 if last and not any(b.endswith(last) for b in before):
-                    nonblank = False  # content fostered out of a table is not p-wrapped
+                    state["count"] = 0  # content fostered out of a table is not p-wrapped
             flush()
             out.append(_serialize(child, before))
-        else:
-            run.append(child.html or "")
-            nonblank = True
     flush()
     return "".join(out)
 
