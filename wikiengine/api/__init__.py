@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import (auth, lists, lists_changes, lists_search, meta, paraminfo,  # noqa: F401
-               props_links, props_pages, query)
+from . import (auth, edit, feeds, lists, lists_changes, lists_search, meta,  # noqa: F401
+               pageactions, paraminfo, parsing, props_links, props_pages, query)
 from . import botpasswords, main
 
 

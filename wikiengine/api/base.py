@@ -96,7 +96,9 @@ def submodules(group: str) -> Callable[[], dict[str, str]]:
     """A late-bound ``{name: path}`` map for the ``submodules`` of a parameter."""
     def get() -> dict[str, str]:
         if group == "action":
-            return {n: m.path for n, m in ACTIONS.items()}
+            from .main import extension_modules
+
+            return {n: m.path for n, m in {**ACTIONS, **extension_modules()}.items()}
         if group == "generator":
             return {n: m.path for g in ("prop", "list") for n, m in QUERY_MODULES[g].items()
                     if m.generator}
@@ -112,4 +114,8 @@ def find_module(path: str) -> ApiModule | None:
             if name in group:
                 return group[name]
         return None
-    return ACTIONS.get(path)
+    if path in ACTIONS:
+        return ACTIONS[path]
+    from .main import extension_modules
+
+    return extension_modules().get(path)

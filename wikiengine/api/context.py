@@ -70,7 +70,13 @@ class ApiContext:
 
     # -- output helpers ------------------------------------------------------------------
     def flag(self, target: dict[str, Any], key: str, value: bool) -> None:
-        """A boolean as MediaWiki writes it: ``""``/absent in fv1, true/false in fv2."""
+        """A flag set only when true (``if (…) $vals[key] = true``): ``""`` in fv1, ``true``
+        in fv2, absent when false in both."""
+        if value:
+            target[key] = True if self.fv == 2 else ""
+
+    def boolean(self, target: dict[str, Any], key: str, value: bool) -> None:
+        """A boolean always present in fv2 (``false`` too), a flag in fv1."""
         if self.fv == 2:
             target[key] = bool(value)
         elif value:

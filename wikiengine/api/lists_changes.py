@@ -289,7 +289,8 @@ class UserContribs(ListModule):
               P("dir", ("newer", "older"), default="older"),
               P("namespace", "namespace", multi=True, allspecifier="*"),
               P("prop", UC_PROPS, default="ids|title|timestamp|comment|size|flags", multi=True),
-              P("show", ("!minor", "!new", "!top", "minor", "new", "top"), multi=True),
+              P("show", ("!autopatrolled", "!minor", "!new", "!patrolled", "!top",
+                         "autopatrolled", "minor", "new", "patrolled", "top"), multi=True),
               P("tag", "string"))
 
     def fetch(self, ctx: ApiContext, v: dict[str, Any]) -> tuple[list[Any], str | None]:
@@ -324,6 +325,15 @@ class UserContribs(ListModule):
             q = q.where(Page.latest == Revision.rev_id)
         if "!top" in show:
             q = q.where(Page.latest != Revision.rev_id)
+        if show & {"patrolled", "!patrolled", "autopatrolled", "!autopatrolled"}:
+            if "patrol" not in ctx.rights() and "patrolmarks" not in ctx.rights():
+                raise ApiError("permissiondenied", info="You need the patrol or patrolmarks "
+                                                        "right to request the patrolled flag.")
+            marked = select(RecentChange.this_oldid).where(RecentChange.patrolled > 0)
+            if "patrolled" in show or "autopatrolled" in show:
+                q = q.where(Revision.rev_id.in_(marked))
+            if "!patrolled" in show or "!autopatrolled" in show:
+                q = q.where(Revision.rev_id.not_in(marked))
         if v["tag"]:
             q = q.where(Revision.rev_id < 0)
         if v["continue"] is not None:

@@ -177,10 +177,26 @@ def _read_format(ctx: ApiContext) -> str:
     return fmt
 
 
+def extension_modules() -> dict[str, ApiModule]:
+    """Action modules added by enabled extensions (``Registry.add_api_module``)."""
+    from ..registry import get_registry
+
+    found = {}
+    for name, module in get_registry().api_modules.items():
+        if isinstance(module, type) and issubclass(module, ApiModule):
+            module = module()
+        if isinstance(module, ApiModule) and name not in ACTIONS:
+            found[name] = module
+    return found
+
+
 def _module(name: str | None) -> ApiModule:
-    if name is None or name not in ACTIONS:
+    if name is not None and name in ACTIONS:
+        return ACTIONS[name]
+    extra = extension_modules()
+    if name is None or name not in extra:
         raise ApiError("badvalue", "action", name if name else "the empty string")
-    return ACTIONS[name]
+    return extra[name]
 
 
 def _check_maxlag(maxlag: int | None) -> None:

@@ -159,9 +159,9 @@ class SiteInfo(ApiModule):
             canonical = ns.canonical(number)
             if canonical:
                 entry["canonical"] = canonical
-            ctx.flag(entry, "subpages", ns.has_subpages(number))
-            ctx.flag(entry, "content", number == MAIN)
-            ctx.flag(entry, "nonincludable", False)
+            ctx.boolean(entry, "subpages", ns.has_subpages(number))
+            ctx.boolean(entry, "content", number == MAIN)
+            ctx.boolean(entry, "nonincludable", False)
             if number == MEDIAWIKI:
                 entry["namespaceprotection"] = "editinterface"
             out[str(number)] = entry
@@ -183,8 +183,6 @@ class SiteInfo(ApiModule):
             ctx.flag(entry, "local", local)
             if prefix in INTERLANGUAGE:
                 entry["language"] = prefix
-            if ctx.fv == 2:
-                entry.setdefault("local", False)
             out.append(entry)
         return out
 
@@ -299,7 +297,7 @@ def userinfo(ctx: ApiContext, props: set[str]) -> dict[str, Any]:
         if block is not None:
             out.update(users.block_info(ctx, block))
     if "hasmsg" in props:
-        ctx.flag(out, "messages", False)
+        ctx.boolean(out, "messages", False)
     if "groups" in props:
         out["groups"] = users.all_groups(user)
     if "groupmemberships" in props:

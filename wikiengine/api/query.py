@@ -108,6 +108,8 @@ class PageSet:
         self.revids: list[int] = []
         self.generator_data: dict[tuple[int, str], dict[str, Any]] = {}
         self.key_of: dict[tuple[int, str], str] = {}
+        self.title_of: dict[str, Title] = {}
+        self.page_of: dict[str, Page] = {}
         self._next_missing = -1
         self._seen: set[tuple[int, str]] = set()
 
@@ -154,6 +156,7 @@ class PageSet:
                 entry = self._title_entry(title)
                 self.ctx.flag(entry, "missing", True)
                 self.key_of[(title.namespace, title.dbkey)] = str(self._next_missing)
+                self.title_of[str(self._next_missing)] = title
                 self._add_entry(str(self._next_missing), entry)
                 self._next_missing -= 1
             else:
@@ -239,6 +242,8 @@ class PageSet:
         self.good.append((page, title))
         entry = {"pageid": page.page_id, "ns": page.namespace, "title": title.prefixed_text}
         self.key_of[(page.namespace, page.title)] = str(page.page_id)
+        self.title_of[str(page.page_id)] = title
+        self.page_of[str(page.page_id)] = page
         self._add_entry(str(page.page_id), entry)
 
     def _invalid(self, text: str, code: str) -> None:
@@ -254,6 +259,11 @@ class PageSet:
         if isinstance(page_or_title, Page):
             return self.entries[str(page_or_title.page_id)]
         return self.entries[self.key_of[(page_or_title.namespace, page_or_title.dbkey)]]
+
+    def items(self) -> list[tuple[dict[str, Any], Title | None, Page | None]]:
+        """``(entry, title, page)`` for every entry (title None: invalid or unknown id)."""
+        return [(entry, self.title_of.get(key), self.page_of.get(key))
+                for key, entry in self.entries.items()]
 
     def titles(self) -> list[Title]:
         return [t for _p, t in self.good] + list(self.missing)

@@ -75,7 +75,7 @@ def block_info(ctx: "ApiContext", block: Any) -> dict[str, Any]:
         "blockedtimestamp": block.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "blockexpiry": api_expiry(block.expiry),
     }
-    ctx.flag(info, "blockpartial", False)
+    ctx.boolean(info, "blockpartial", False)
     ctx.flag(info, "blocknocreate", bool(block.create_account))
     ctx.flag(info, "blockanononly", bool(block.anon_only))
     return info
