@@ -375,7 +375,7 @@ def build_tree(text: str, for_include: bool = False,
             else:
                 _add_literal(accum, cur)
                 i += 1
-            count = _spn(text, "=", i, 6)
+            count = _spn(text, "=", i, 6) if text.startswith("=", i) else 0
             if count == 1 and find_equals:
                 pass  # DWIM: a name/value separator, not a heading
             elif count > 0:
@@ -431,7 +431,11 @@ def build_tree(text: str, for_include: bool = False,
                 cur = "{"
                 count -= 1
                 rule = _RULES[cur]
-            if count >= rule[2]:
+            if cur == "[" and not stack:
+                # A link at the top level changes nothing (no pipes or equals are looked
+                # for there and its text is kept as it is): skip its stack entry.
+                _add_literal(accum, cur * count)
+            elif count >= rule[2]:
                 stack.append(_Piece(cur, rule[0], count, saved_prefix, line_start))
                 accum = stack[-1].parts[-1].out
                 restore_flags()
