@@ -302,3 +302,18 @@ def test_page_text_cannot_forge_strip_markers() -> None:
     out = expand("a" + marker + "b", ctx)
     assert "\x7f" not in out
     assert "<script>" not in ctx.strip.unstrip_both(out)
+
+
+TREE_FRAGMENTS = FRAGMENTS + ["[", "]", "{", "}", "  ", "\t", "===", "<!---->", "<pre>x",
+                              "</noinclude>", "</onlyinclude>", "<ref>", "</ref>", "=x=\n"]
+
+
+@settings(max_examples=300, deadline=2000)
+@given(st.lists(st.sampled_from(TREE_FRAGMENTS), max_size=50), st.booleans())
+def test_fuzz_tree_is_lossless(parts: list[str], for_include: bool) -> None:
+    """Every character of the input is somewhere in the tree: expanding it with
+    MediaWiki's RECOVER_ORIG flags gives the text back (section edits rely on it)."""
+    from wikiengine.parser.sections import recover_original
+    text = "".join(parts)
+    tree = build_tree(text, for_include, ("ref",))
+    assert "".join(recover_original(n) for n in tree) == text

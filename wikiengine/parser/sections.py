@@ -15,7 +15,7 @@ from .ppnodes import build_tree
 _MISSING = object()
 
 
-def _expand_orig(node: object) -> str:
+def recover_original(node: object) -> str:
     """A node's original wikitext (``PPFrame::RECOVER_ORIG`` with no frame state)."""
     out: list[str] = []
     stack = [iter([node])]
@@ -85,7 +85,7 @@ def _extract(text: str, section: int | str, mode: str, new_text: str,
                 target_level = node[1]
                 break
             if mode == "replace":
-                out.append(_expand_orig(node))
+                out.append(recover_original(node))
             pos += 1
         else:
             return _MISSING
@@ -94,12 +94,12 @@ def _extract(text: str, section: int | str, mode: str, new_text: str,
         if type(node) is tuple and node[0] == "h" and node[2] != index and node[1] <= target_level:
             break
         if mode == "get":
-            out.append(_expand_orig(node))
+            out.append(recover_original(node))
         pos += 1
     if mode == "replace":
         if new_text != "":
             out.append(new_text + "\n\n")
-        out.extend(_expand_orig(n) for n in nodes[pos:])
+        out.extend(recover_original(n) for n in nodes[pos:])
     return "".join(out).rstrip(" \t\n\r\0\x0b")
 
 
