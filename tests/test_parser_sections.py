@@ -95,3 +95,10 @@ def test_fuzz_sections(lines: list[str], n: int) -> None:
         assert "NEW" in replaced
     if got is not None and n == 0:
         assert text.startswith(got)
+
+
+def test_headings_inside_tags_are_not_sections() -> None:
+    text = "a\n<gallery>\n== G ==\n</gallery>\n<ref>\n== R ==\n</ref>\n== S =="
+    assert section_numbers(text) == [1, 2]
+    assert section_numbers(text, tags=("ref",)) == [1]
+    assert get_section(text, 1, tags=("ref",)) == "== S =="

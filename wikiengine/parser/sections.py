@@ -14,6 +14,14 @@ from .ppnodes import build_tree
 
 _MISSING = object()
 
+#: MediaWiki's core tags beyond <pre>/<nowiki> (CoreTagHooks): their content holds no
+#: sections either. Callers add the extension tags of their wiki (``<ref>``…).
+CORE_TAGS = ("gallery", "indicator", "langconvert")
+
+
+def _tags(tags: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(CORE_TAGS) | set(tags)))
+
 
 def recover_original(node: object) -> str:
     """A node's original wikitext (``PPFrame::RECOVER_ORIG`` with no frame state)."""
@@ -74,7 +82,7 @@ def _extract(text: str, section: int | str, mode: str, new_text: str,
         if index == 0:
             return "" if mode == "get" else new_text
         return _MISSING
-    nodes = build_tree(text, for_include, tuple(tags))
+    nodes = build_tree(text, for_include, _tags(tags))
     out: list[str] = []
     pos = 0
     target_level = 1000
@@ -127,5 +135,5 @@ def add_section(text: str, heading: str, body: str) -> str:
 def section_numbers(text: str, tags: Iterable[str] = (), for_include: bool = False) -> list[int]:
     """The section numbers of ``text``'s editable headings, in order. As in MediaWiki they
     can have gaps: a heading inside a template argument takes a number but is no section."""
-    return [n[2] for n in build_tree(text, for_include, tuple(tags))
+    return [n[2] for n in build_tree(text, for_include, _tags(tags))
             if type(n) is tuple and n[0] == "h"]
