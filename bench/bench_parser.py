@@ -65,7 +65,7 @@ def reference_hooks() -> ParserHooks:
         try:
             hooks_for_extensions([name])
             loaded.append(name)
-        except (LookupError, ImportError):
+        except (LookupError, ImportError, AttributeError):
             continue
     return hooks_for_extensions(loaded) if loaded else ParserHooks()
 

@@ -61,10 +61,34 @@ def expand(text: str, ctx: ParseContext) -> str:
 
 
 def parse_context(text: str, ctx: ParseContext) -> ParserOutput:
-    """Run both phases with an existing context and return its ParserOutput."""
-    from .render import render_document
+    """Run both phases with an existing context and return its ParserOutput.
+
+    A redirect page (``#REDIRECT [[Target]]``) records its target in ``output.redirect``
+    and, as MediaWiki's WikitextContentHandler, shows the "Redirect to:" box followed by
+    whatever follows the redirect link.
+    """
+    from .render import redirect_header, render_document
+    target = None
+    if text[:40].lstrip().startswith("#"):
+        try:
+            from .preprocess import redirect_target
+        except ImportError:
+            redirect_target = None  # type: ignore[assignment]
+        if redirect_target is not None:
+            target = redirect_target(text, ctx)
+        if target is not None:
+            ctx.output.redirect = target
+            end = text.find("]]")
+            text = text[end + 2:] if end != -1 else ""
     expanded = expand(text, ctx)
-    ctx.output.html = render_document(expanded, ctx)
+    html = render_document(expanded, ctx)
+    if target is not None:
+        html = redirect_header(target, ctx) + html
+        if ctx.options.wrap and html.startswith("<div class=\"redirectMsg\">"):
+            inner = html.split('<div class="mw-parser-output">', 1)
+            if len(inner) == 2:
+                html = '<div class="mw-parser-output">' + inner[0] + inner[1]
+    ctx.output.html = html
     return ctx.output
 
 

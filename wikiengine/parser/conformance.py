@@ -92,6 +92,7 @@ def parser_test_site(options: dict | None = None, config: dict | None = None) ->
         restrict_display_title=bool(config.get("wgRestrictDisplayTitle", True)),
     )
     site.extra["legacy_media_dom"] = bool(config.get("wgParserEnableLegacyMediaDOM", True))
+    site.extra["config"] = dict(config)  # the case's !! config, read by extensions (Cite)
     return site
 
 
@@ -152,7 +153,7 @@ def case_hooks(requires: list[str]) -> ParserHooks:
                 try:
                     loader([name])
                     available.append(name)
-                except (LookupError, ImportError):  # not installed: runs without it
+                except (LookupError, ImportError, AttributeError):  # not installed
                     continue
             extra = loader(available)
             hooks.tags.update(extra.tags)

@@ -106,6 +106,21 @@ def render_document(text: str, ctx: ParseContext) -> str:
     return html
 
 
+def redirect_header(target, ctx: ParseContext) -> str:
+    """Article::getRedirectHeaderHtml: the "Redirect to:" box of a redirect page."""
+    from .links import make_broken_link, make_known_link
+    from .sanitizer import htmlspecialchars
+    text = htmlspecialchars(target.full_text, False)
+    if target.interwiki or target.namespace < 0 or ctx.title_exists(target):
+        link = make_known_link(ctx, target, text)
+    else:
+        link = make_broken_link(ctx, target, text)
+    if not target.interwiki and target.namespace >= 0:
+        ctx.output.add_link(target.without_fragment())
+    return ('<div class="redirectMsg"><p>Redirect to:</p><ul class="redirectText"><li>'
+            + link + "</li></ul></div>")
+
+
 def default_display_title(ctx: ParseContext) -> str:
     """The page title as ParserOutput::getTitleText gives it without DISPLAYTITLE."""
     from .sanitizer import htmlspecialchars
