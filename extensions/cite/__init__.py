@@ -53,13 +53,21 @@ def _state(ctx: Any, config: dict) -> CiteState:
 def _half_parse(ctx: Any, text: str) -> str:
     """``Parser::recursiveTagParse`` of a ref's text, with its links resolved."""
     from wikiengine.parser.links import LinkHolders
-    from wikiengine.parser.preprocess import expand
     from wikiengine.parser.render import internal_parse
 
-    expanded = expand(text, ctx, double_underscores=False)
+    expanded = _expand(ctx, text)
     holders = LinkHolders(ctx)
     out = internal_parse(expanded, ctx, holders, False)
     return holders.replace(out)
+
+
+def _expand(ctx: Any, text: str) -> str:
+    """Expand in a fresh root frame; strip markers already in ``text`` (a ref's text made by
+    ``{{#tag:ref}}``) are kept, as ``recursiveTagParse`` keeps them."""
+    from wikiengine.parser.frame import Frame
+    from wikiengine.parser.preprocess import expand, get_state
+
+    return expand(text, ctx, frame=Frame(get_state(ctx), ctx.title), double_underscores=False)
 
 
 def _custom_labels(ctx: Any, state: CiteState, group: str) -> list[str] | None:
@@ -184,8 +192,7 @@ def make_hooks(config: dict) -> tuple[Any, Any, Any]:
                 count = content.count(MARKER_PREFIX + "-ref-")
                 for argv, text in state.stack.rollback(count):
                     _guarded_ref(ctx, state, text, argv)
-                from wikiengine.parser.preprocess import expand
-                expand(content, ctx, double_underscores=False)
+                _expand(ctx, content)
             if args is None:
                 return error_html(state.lang, "cite_error_references_invalid_parameters")
             responsive = state.responsive

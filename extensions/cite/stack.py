@@ -35,6 +35,7 @@ class Call:
     extends: str | None
     text: str | None
     argv: dict
+    warned: int = 0                 # warnings this call added to the ref
 
 
 class ReferenceStack:
@@ -89,8 +90,12 @@ class ReferenceStack:
         else:
             lookup = name
             action = "increment"
+        warnings_before = len(ref.warnings)
         if follow:
             ref.follow = follow
+            ref.text = text
+            self.calls.append(Call(action, group, lookup, extends, text, argv))
+            return None
         if text is not None:
             if ref.text is None:
                 ref.text = text
@@ -122,7 +127,8 @@ class ReferenceStack:
                 self.group_sequence[group] += 1
                 ref.number = self.group_sequence[group]
         ref.count += 1
-        self.calls.append(Call(action, group, lookup, extends, text, argv))
+        self.calls.append(Call(action, group, lookup, extends, text, argv,
+                               len(ref.warnings) - warnings_before))
         return ref, ref.count - 1
 
     def set_text(self, group: str, name: str, text: str) -> None:
@@ -147,6 +153,8 @@ class ReferenceStack:
         if not refs or call.lookup not in refs:
             return
         ref = refs[call.lookup]
+        if call.warned:
+            del ref.warnings[-call.warned:]
         if call.action == "new":
             del refs[call.lookup]
             if call.extends:
