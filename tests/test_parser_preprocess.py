@@ -58,7 +58,8 @@ def test_expand_en(case: dict) -> None:
 
 @pytest.mark.parametrize("case", _cases("expand_cases_fr.jsonl"), ids=lambda c: c["name"])
 def test_expand_fr(case: dict) -> None:
-    out, ctx = run(case["text"], title=case.get("title", "Accueil"), language="fr")
+    out, ctx = run(case["text"], title=case.get("title", "Accueil"), language="fr",
+                   timezone=case.get("timezone", "UTC"))
     assert out == case["expected"]
     for key, value in case.get("properties", {}).items():
         assert ctx.output.properties[key] == value

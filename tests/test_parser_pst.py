@@ -27,7 +27,7 @@ def _cases(name: str) -> list[dict]:
 def _ctx(case: dict, language: str):
     meta = "Projet" if language == "fr" else "Project"
     site = SiteConfig(language=language, namespaces=Namespaces(language=language, meta=meta),
-                      now=NOW)
+                      now=NOW, timezone=case.get("timezone", "UTC"))
     opts = ParserOptions(user_name=case.get("user", "127.0.0.1"),
                          user_nickname=case.get("nickname", ""),
                          user_fancy_sig=bool(case.get("fancy")), is_pst=True)
