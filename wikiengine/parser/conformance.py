@@ -127,7 +127,23 @@ def _aside_tag_hook(content: Any, attrs: dict, ctx: ParseContext, frame: Any) ->
     return "<aside>Some aside content</aside>"
 
 
-def case_hooks(requires: list[str]) -> ParserHooks:
+def _style_tag_hook(content: Any, attrs: dict, ctx: ParseContext, frame: Any) -> str:
+    """The runner's <style> hook (option ``styletag``): content kept raw via a nowiki marker."""
+    marker = ctx.strip.add_nowiki(content or "", "style")
+    attr_text = "".join(f' {k}="{_html_attr(v)}"' for k, v in attrs.items() if k != "media"
+                        or v != "all")
+    return f"<style{attr_text}>{marker}</style>", {"markerType": "general"}
+
+
+def _link_tag_hook(content: Any, attrs: dict, ctx: ParseContext, frame: Any) -> str:
+    return "<link" + "".join(f' {k}="{_html_attr(v)}"' for k, v in attrs.items()) + " />"
+
+
+def _html_attr(v: str) -> str:
+    return str(v).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def case_hooks(requires: list[str], options: dict | None = None) -> ParserHooks:
     """Hooks a case loads: the runner's test tags and the extensions it names."""
     hooks = ParserHooks()
     wanted = {r.split(":", 1)[1] for r in requires if r.startswith("testhook:")}
@@ -140,6 +156,9 @@ def case_hooks(requires: list[str]) -> ParserHooks:
         "asidetag", _aside_tag_hook)
     if "asidetag" not in wanted:
         del hooks.tags["asidetag"]
+    if options and "styletag" in options:
+        hooks.tags["style"] = _style_tag_hook  # type: ignore[assignment]
+        hooks.tags["link"] = _link_tag_hook
     extensions = [r.split(":", 1)[1] for r in requires if r.startswith("extension:")]
     if extensions:
         try:
@@ -181,7 +200,7 @@ def make_case_context(wikitext: str, title: str, articles: dict[str, str],
         popts.max_include_size = int(options["maxincludesize"])
     if "maxtemplatedepth" in options:
         popts.max_template_depth = int(options["maxtemplatedepth"])
-    hooks = case_hooks(list(options.get("requires") or []))
+    hooks = case_hooks(list(options.get("requires") or []), options)
     ctx = make_context(title or "Parser test", _source(articles, site), popts, site, hooks)
     return ctx
 

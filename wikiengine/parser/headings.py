@@ -34,6 +34,10 @@ EDITSECTION_RE = re.compile(
     r'<(?:mw:)?editsection page="(.*?)" section="(.*?)"(?:/>|>(.*?)(</(?:mw:)?editsection>))', re.S)
 
 
+#: PHP strtolower: ASCII letters only
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def do_headings(text: str) -> str:
     if "=" not in text:
         return text
@@ -161,7 +165,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
         safe_id = escape_id_for_attribute(safe, fragment_mode, 0) or ""
         if fallback == safe_id:
             fallback = None
-        key = safe_id.lower()
+        key = safe_id.translate(_ASCII_LOWER)
         anchor = safe_id
         fallback_anchor = fallback
         if key in refers:
@@ -174,7 +178,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
         else:
             refers.add(key)
         if fallback is not None:
-            fkey = fallback.lower()
+            fkey = fallback.translate(_ASCII_LOWER)
             if fkey in refers:
                 i = 2
                 while f"{fkey}_{i}" in refers:

@@ -161,7 +161,7 @@ def make_free_external_link(ctx: "ParseContext", url: str, num_post_proto: int) 
     if m:
         trail = url[m.start():] + trail
         url = url[:m.start()]
-    sep = ",;.:!?"
+    sep = ",;.:!?\\"  # MediaWiki's ',;\.:!?' keeps the backslash
     if "(" not in url:
         sep += ")"
     num = 0
