@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from .records import RevisionRecord, base36_sha1
 if TYPE_CHECKING:
     from .loader import ImportReport
 
+_RANDOM = random.Random()  # page_random values, without touching the global generator
 #: ``rev_deleted`` bits (MediaWiki's RevisionRecord::DELETED_*).
 DELETED_TEXT, DELETED_COMMENT, DELETED_USER = 1, 2, 4
 
@@ -165,7 +167,8 @@ def _create_pages(session: Session, states: list[PageState], now: _dt.datetime) 
     (unique title), fall back to one insert-or-lookup per page."""
     values = [{"namespace": s.title.namespace, "title": s.title.dbkey, "is_redirect": False,
                "is_new": True, "touched": now, "latest": 0, "len": 0,
-               "page_content_model": "wikitext"} for s in states if s.title is not None]
+               "random": _RANDOM.random(), "page_content_model": "wikitext"}
+              for s in states if s.title is not None]
     try:
         with session.begin_nested():
             ids = list(session.execute(

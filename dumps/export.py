@@ -73,6 +73,18 @@ def site_info(app: Flask, namespaces: Namespaces) -> SiteInfo:
         namespaces=[Namespace(n, namespaces.name(n), case) for n in namespaces.numbers()])
 
 
+def contributor(name: str, user_id: int | None, hidden: bool) -> Contributor:
+    """How an actor appears in a dump: a hidden one, an IP address, or a user name with
+    its local id (0 for imported actors without an account)."""
+    from wikiengine.store.users import is_ip
+
+    if hidden:
+        return Contributor(deleted=True)
+    if user_id is None and is_ip(name):
+        return Contributor(ip=name)
+    return Contributor(username=name, user_id=user_id or 0)
+
+
 def export_dump(app: Flask, session: Session, out: IO[bytes], selection: Selection,
                 progress: Callable[[ExportStats], None] | None = None) -> ExportStats:
     """Write the selected pages to ``out`` (a binary stream) and return what was written."""
@@ -211,16 +223,9 @@ class _Exporter:
         return query.order_by(Revision.page_id, Revision.timestamp, Revision.rev_id)
 
     def _revisions(self, rows: Iterable) -> Iterator[RevisionRecord]:  # type: ignore[type-arg]
-        from wikiengine.store.users import is_ip
-
         for row in rows:
             deleted = row.deleted or 0
-            if deleted & DELETED_USER:
-                who = Contributor(deleted=True)
-            elif row.user_id is None and is_ip(row.actor_name):
-                who = Contributor(ip=row.actor_name)
-            else:
-                who = Contributor(username=row.actor_name, user_id=row.user_id or 0)
+            who = contributor(row.actor_name, row.user_id, bool(deleted & DELETED_USER))
             hidden_text = bool(deleted & DELETED_TEXT)
             model = row.model or WIKITEXT_MODEL
             self.stats.revisions += 1
@@ -251,10 +256,9 @@ class _Exporter:
         records = []
         for stamp, actor_id, description, size, path in versions:
             actor = self.session.get(Actor, actor_id)
-            name = actor.name if actor is not None else "Unknown user"
             records.append(UploadRecord(
                 timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                contributor=Contributor(username=name, user_id=actor.user_id or 0)
+                contributor=contributor(actor.name, actor.user_id, False)
                 if actor is not None else Contributor(deleted=True),
                 filename=image.name, src=f"{base}/{path}", size=max(int(size or 0), 1),
                 comment=description or ""))

@@ -34,8 +34,9 @@ _QUEUE_CHUNKS = 16
 class CountingReader(io.RawIOBase):
     """A raw binary reader that counts the bytes read from the file underneath."""
 
-    def __init__(self, raw: BinaryIO):
+    def __init__(self, raw: BinaryIO, owned: bool = True):
         self.raw = raw
+        self.owned = owned
         self.count = 0
 
     def readable(self) -> bool:
@@ -61,7 +62,8 @@ class CountingReader(io.RawIOBase):
         return n
 
     def close(self) -> None:
-        self.raw.close()
+        if self.owned:
+            self.raw.close()
         super().close()
 
 
@@ -225,11 +227,13 @@ class DumpSource:
             except OSError as exc:
                 raise DumpError(f"cannot open the file ({exc.strerror})", source=str(path)) from exc
             self.size: int | None = path.stat().st_size
+            owned = True
         else:
             raw = source
             self.name = name or getattr(source, "name", "") or "dump"
             self.size = _size_of(raw)
-        self.counter = CountingReader(raw)
+            owned = False  # the caller's file stays open
+        self.counter = CountingReader(raw, owned)
         buffered = io.BufferedReader(self.counter, 1 << 16)
         self._buffered = buffered  # closing it (even by garbage collection) closes the file
         head = buffered.peek(16)[:16]

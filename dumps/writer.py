@@ -29,13 +29,13 @@ SCHEMA_LOCATION = f"{EXPORT_NS} http://www.mediawiki.org/xml/export-{EXPORT_VERS
 _SPACE = f"{{{XML_NS}}}space"
 
 
-def open_output(target: str | os.PathLike[str]) -> IO[bytes]:
+def open_output(target: str | os.PathLike[str], kind: str | None = None) -> IO[bytes]:
     """A binary stream for ``target``: ``-`` is standard output; ``.gz`` and ``.bz2``
-    names are compressed."""
-    name = str(target)
-    if name == "-":
+    names are compressed (``kind``, another name, chooses the compression instead)."""
+    path = Path(str(target))
+    if str(target) == "-":
         return _Unclosable(sys.stdout.buffer)
-    path = Path(name)
+    name = kind or str(target)
     if name.endswith(".gz"):
         return gzip.open(path, "wb", compresslevel=6)
     if name.endswith(".bz2"):
