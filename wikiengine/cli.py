@@ -49,3 +49,5 @@ from .search.cli import rebuild_search, search_command  # noqa: E402
 main.add_command(rebuild_search); main.add_command(search_command)  # noqa: E702
 from .parser.cli import parse_command  # noqa: E402
 main.add_command(parse_command)
+from dumps.cli import export_dump_command, import_dump_command  # noqa: E402
+main.add_command(import_dump_command); main.add_command(export_dump_command)  # noqa: E702
