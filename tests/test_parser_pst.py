@@ -76,3 +76,12 @@ def test_fuzz_pst_never_raises(parts: list[str]) -> None:
     assert time.perf_counter() - start < 2
     assert out == out.rstrip()
     assert "\r" not in out
+
+
+@pytest.mark.parametrize("text", ["[[" + "a (" * 20000 + "|]]", "[[" + "a, " * 20000 + "|]]",
+                                  "[[a (b)|]] " * 20000, "[[|" + "a" * 100000 + "]]",
+                                  "~~~~ " * 20000])
+def test_pathological_pst_is_fast(text: str) -> None:
+    start = time.perf_counter()
+    pre_save_transform(text, _ctx({"title": "X (y)"}, "en"))
+    assert time.perf_counter() - start < 5

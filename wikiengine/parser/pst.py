@@ -24,6 +24,10 @@ _P1 = re.compile(rf"\[\[(:?{_NC}+:|:|)({_TC}+?)( ?\({_TC}+\))\|\]\]")
 _P4 = re.compile(rf"\[\[(:?{_NC}+:|:|)({_TC}+?)( ?（{_TC}+）)\|\]\]")
 _P3 = re.compile(rf"\[\[(:?{_NC}+:|:|)({_TC}+?)( ?\({_TC}+\)|)((?:, |，|، ){_TC}+|)\|\]\]")
 _P2 = re.compile(rf"\[\[\|({_TC}+)\]\]")
+#: every match of _P1/_P3/_P4 lies inside one such candidate (their characters exclude
+#: brackets, braces, pipes, angle brackets and newlines): trying them there only keeps
+#: pathological pages (one huge "[[…(…" run) from taking quadratic time
+_CANDIDATE = re.compile(r"\[\[[^\[\]{}|<>\n]{1,1024}\|\]\]")
 _CTX_PARENS = re.compile(rf"({_NC}+:|){_TC}+?( \({_TC}+\))\Z")
 _CTX_COMMA = re.compile(rf"({_NC}+:|){_TC}+?(, {_TC}+|)\Z")
 
@@ -118,12 +122,17 @@ def user_signature(ctx: Any) -> str:
             f"([[{ns.name(3)}:{user_text}|{talk_word}]])")
 
 
+def _context_link(m: re.Match[str]) -> str:
+    link = m.group(0)
+    link = _P1.sub(r"[[\1\2\3|\2]]", link)
+    link = _P4.sub(r"[[\1\2\3|\2]]", link)
+    return _P3.sub(r"[[\1\2\3\4|\2]]", link)
+
+
 def pipe_trick(text: str, title: Any) -> str:
     """The context links of ``pstPass2``."""
     if "|]]" in text:
-        text = _P1.sub(r"[[\1\2\3|\2]]", text)
-        text = _P4.sub(r"[[\1\2\3|\2]]", text)
-        text = _P3.sub(r"[[\1\2\3\4|\2]]", text)
+        text = _CANDIDATE.sub(_context_link, text)
     if "[[|" in text:
         t = title.text
         m = _CTX_PARENS.match(t)
