@@ -26,3 +26,24 @@ def login(client: Any, name: str, password: str) -> dict[str, Any]:
 
 def csrf(client: Any) -> str:
     return api(client, action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+
+
+def make_user(app: Any, name: str, password: str, groups: tuple[str, ...] = ()) -> None:
+    from wikiengine.db import session_scope
+    from wikiengine.store import users
+
+    with app.app_context(), session_scope(app) as s:
+        users.create_user(s, name, password, groups=groups)
+
+
+def logged_in(app: Any, name: str = "Admin", password: str = "admin-password",
+              groups: tuple[str, ...] = ("sysop",)) -> Any:
+    """A test client signed in through the API as a new user ``name``."""
+    make_user(app, name, password, groups)
+    client = app.test_client()
+    assert login(client, name, password)["login"]["result"] == "Success"
+    return client
+
+
+def edit(client: Any, title: str, text: str, **extra: Any) -> dict[str, Any]:
+    return api(client, action="edit", title=title, text=text, token=csrf(client), **extra)

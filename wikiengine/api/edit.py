@@ -157,10 +157,17 @@ class Edit(ApiModule):
                 raise ApiError("nosuchrevid", v["baserevid"])
             base = rev.rev_id
         elif v["basetimestamp"] is not None:
-            stamp = v["basetimestamp"].replace(microsecond=999999)
+            # MediaWiki's getRevisionByTimestamp: the (first) revision of that second,
+            # else the last one before it.
+            start = v["basetimestamp"].replace(microsecond=0)
             base = ctx.db.scalar(select(Revision.rev_id).where(
-                Revision.page_id == page.page_id, Revision.timestamp <= stamp)
-                .order_by(Revision.timestamp.desc(), Revision.rev_id.desc()).limit(1))
+                Revision.page_id == page.page_id, Revision.timestamp >= start,
+                Revision.timestamp <= start.replace(microsecond=999999))
+                .order_by(Revision.timestamp, Revision.rev_id).limit(1))
+            if base is None:
+                base = ctx.db.scalar(select(Revision.rev_id).where(
+                    Revision.page_id == page.page_id, Revision.timestamp < start)
+                    .order_by(Revision.timestamp.desc(), Revision.rev_id.desc()).limit(1))
         if base is None or base == page.latest:
             return base
         if not ctx.user.is_anon:
