@@ -91,9 +91,11 @@ def render_document(text: str, ctx: ParseContext) -> str:
     """Render expanded wikitext of a whole page to its HTML body (ParserOutput::getText)."""
     holders = LinkHolders(ctx)
     html = internal_parse(text, ctx, holders, True)
-    html = internal_parse_half_parsed(html, ctx, holders)
+    # after_render hooks run where MediaWiki runs ParserAfterParse: on the half-parsed
+    # text, so what they add (Cite's reference list) gets block levels and tidy too
     for hook in ctx.hooks.after_render:
         html = hook(html, ctx)
+    html = internal_parse_half_parsed(html, ctx, holders)
     html = replace_edit_sections(html, ctx, ctx.options.section_edit_links
                                  and "noeditsection" not in ctx.output.properties)
     html = finalize_toc(html, ctx.options.allow_toc)
