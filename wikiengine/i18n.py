@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_datetime, format_decimal, get_locale
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -36,6 +36,9 @@ def select_locale() -> str:
     if asked in languages:
         return asked
     user = g.get("user")
+    if user is None and session.get("user_id"):
+        loader = app.extensions.get("current_user")
+        user = loader() if loader is not None else None
     options = getattr(user, "options", None) if user is not None else None
     preferred = options.get("language") if isinstance(options, dict) else None
     if preferred in languages:

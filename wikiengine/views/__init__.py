@@ -11,7 +11,7 @@ from flask import Flask, request
 
 from . import (auth, errors, pagecache, pages, skin, special, special_admin,
                special_changes)
-from .common import load_user, page_url, special_title, special_url
+from .common import current_user, page_url, special_title, special_url
 
 
 def _user_page(name: str):  # type: ignore[no-untyped-def]
@@ -54,10 +54,9 @@ def init_app(app: Flask) -> None:
     special_changes.init_app(app)
     special_admin.init_app(app)
 
-    @app.before_request
-    def _user() -> None:
-        if not request.path.startswith(("/static/",)):
-            load_user()
+    # The signed-in user is loaded on first use (``common.current_user``), so a page served
+    # from the anonymous page cache costs no user query; i18n asks through this hook.
+    app.extensions["current_user"] = current_user
 
     @app.after_request
     def _headers(response):  # type: ignore[no-untyped-def]

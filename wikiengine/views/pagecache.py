@@ -16,13 +16,12 @@ from collections import OrderedDict
 from typing import Any
 
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale
-from sqlalchemy import text
 
 from ..title import Title
 
-_QUERY = text("SELECT page_namespace, page_latest, page_touched, page_is_redirect FROM page "
-              "WHERE page_title = :title AND page_namespace IN (:ns, :talk)")
+_QUERY = ("SELECT page_namespace, page_latest, page_touched, page_is_redirect FROM page "
+          "WHERE page_title = {0} AND page_namespace IN ({0}, {0})")
+_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 class PageCache:
@@ -74,16 +73,24 @@ def usable(title: Title) -> bool:
 def key(title: Title) -> tuple[Any, ...] | None:
     """The cache key of ``title`` now, or None when the page is missing or a redirect."""
     from ..db import engine
+    from ..i18n import select_locale
 
     subject = title.subject_page()
-    with engine().connect() as conn:
-        rows = conn.execute(_QUERY, {"title": title.dbkey, "ns": subject.namespace,
-                                     "talk": subject.namespace + 1}).all()
+    eng = engine()
+    sql = _QUERY.format(_MARKERS.get(eng.dialect.paramstyle, "?"))
+    raw = eng.raw_connection()  # one plain query: this is the hot path of anonymous reads
+    try:
+        cursor = raw.cursor()
+        cursor.execute(sql, (title.dbkey, subject.namespace, subject.namespace + 1))
+        rows = cursor.fetchall()
+        cursor.close()
+    finally:
+        raw.close()
     own = [r for r in rows if r[0] == title.namespace]
     if not own or own[0][3]:
         return None
     other = any(r[0] != title.namespace for r in rows)
-    return (title.namespace, title.dbkey, str(get_locale()), own[0][1], str(own[0][2]), other)
+    return (title.namespace, title.dbkey, select_locale(), own[0][1], str(own[0][2]), other)
 
 
 def get(cache_key: tuple[Any, ...]) -> bytes | None:
