@@ -318,3 +318,23 @@ def test_fuzz_tree_is_lossless(parts: list[str], for_include: bool) -> None:
     text = "".join(parts)
     tree = build_tree(text, for_include, ("ref",))
     assert "".join(recover_original(n) for n in tree) == text
+
+
+@pytest.mark.parametrize("text", ["{{anchorencode:" + "<" * 100000 + "}}",
+                                  "{{DISPLAYTITLE:" + "<a" * 50000 + "}}",
+                                  "{{anchorencode:" + "[[a|" * 20000 + "}}",
+                                  "{{padleft:x|99999999999999999999|" + "ab" * 1000 + "}}",
+                                  "{{formatnum:" + "1" * 200000 + "}}",
+                                  "{{plural:" + "1|" * 50000 + "}}"])
+def test_pathological_function_arguments_are_fast(text: str) -> None:
+    ctx = context()
+    start = time.perf_counter()
+    expand(text, ctx)
+    assert time.perf_counter() - start < 5
+
+
+def test_delimiter_remove_nests_like_mediawiki() -> None:
+    from wikiengine.parser.corefunctions import delimiter_remove
+    assert delimiter_remove("a<b<c>d>e", "<", ">") == "ae"
+    assert delimiter_remove("a<b>c<d", "<", ">") == "ac<d"
+    assert delimiter_remove(">a<", "<", ">") == ">a<"

@@ -337,7 +337,36 @@ def strip_section_name(ctx: Any, text: str) -> str:
     text = re.sub(r"\[(?i:" + protos + r")([^ ]+?) ([^[]+)\]", r"\2", text)
     from .quotes import do_quotes
     text = do_quotes(text)
-    return re.sub(r"<.*?>", "", text, flags=re.S)
+    return delimiter_remove(text, "<", ">")
+
+
+_DELIMS: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def delimiter_remove(text: str, start: str, end: str) -> str:
+    """``StringUtils::delimiterReplace(start, end, '', text)``: remove balanced, possibly
+    nested ``start…end`` spans; an unclosed one and what follows stay. Linear time."""
+    if start not in text:
+        return text
+    pat = _DELIMS.get((start, end))
+    if pat is None:
+        pat = _DELIMS[(start, end)] = re.compile("|".join(re.escape(d) for d in (start, end)))
+    out: list[str] = []
+    keep_from = 0
+    depth = 0
+    span_start = 0
+    for m in pat.finditer(text):
+        if m.group(0) == start:
+            if depth == 0:
+                span_start = m.start()
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                out.append(text[keep_from:span_start])
+                keep_from = m.end()
+    out.append(text[keep_from:])
+    return "".join(out)
 
 
 #: canonical special page names (SpecialPageFactory) with their French aliases
@@ -488,7 +517,7 @@ def _escape_bad_tags(text: str, restrict: bool) -> str:
             return f"<{name}{safe_encode_tag_attributes(decoded)}>"
         return m.group(0)
 
-    return re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>", repl, text)
+    return re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>", repl, text)
 
 
 def pf_int(pp: Any, frame: Any, args: list) -> Any:
