@@ -400,7 +400,7 @@ class PPState:
         return ctx.strip.add_general(output, name.lower())
 
 
-_REDIRECT_LINK = re.compile(r"\s*:?\s*\[\[(.*?)(?:\|.*?)?\]\]", re.S)
+_REDIRECT_OPEN = re.compile(r"\s*:?\s*\[\[")
 
 
 def redirect_target(text: str, ctx: Any) -> Any:
@@ -412,10 +412,16 @@ def redirect_target(text: str, ctx: Any) -> Any:
     mid, rest = mw.match_start_and_remove(text.lstrip(), "redirect")
     if mid is None:
         return None
-    m = _REDIRECT_LINK.match(rest)
+    # WikitextContent's '!^\s*:?\s*\[{2}(.*?)(?:\|.*?)?\]{2}!s', without its backtracking:
+    # the target ends at the first "|" that has a "]]" after it, else at the first "]]"
+    m = _REDIRECT_OPEN.match(rest)
     if not m:
         return None
-    target = m.group(1)
+    end = rest.find("]]", m.end())
+    if end == -1:
+        return None
+    pipe = rest.find("|", m.end(), end)
+    target = rest[m.end():pipe if pipe != -1 else end]
     if "%" in target:
         from urllib.parse import unquote
         target = unquote(target.lstrip(":"))
