@@ -22,6 +22,7 @@ SUBSYSTEMS: tuple[str, ...] = (
     "views",
     "search",
     "api",
+    "registry",
 )
 
 
