@@ -67,6 +67,11 @@ MESSAGES = {
 }
 
 
+def nth_arg(args: list, i: int, default: str = "") -> str:
+    """Argument ``i`` of a parser function's plain-text arguments, or ``default``."""
+    return args[i] if len(args) > i else default
+
+
 def lang_of(pp_or_ctx: Any) -> str:
     ctx = getattr(pp_or_ctx, "ctx", pp_or_ctx)
     return ctx.site.language

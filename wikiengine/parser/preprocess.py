@@ -14,7 +14,7 @@ from typing import Any
 
 from wikiengine.namespaces import MEDIAWIKI, SPECIAL, TEMPLATE
 
-from . import corefunctions
+from . import corefunctions, pptags
 from .pplang import escape_wikitext, format_num, normalize_subpage_link, system_message
 from .ppvariables import magic_variable
 from .frame import PHP_WS, RECOVER_ORIG, Frame, PPArg, bracketed
@@ -367,13 +367,13 @@ class PPState:
                 for k, v in attributes.items():
                     attrs.setdefault(k, v)
             if lname == "nowiki":
-                output: Any = corefunctions.nowiki_tag(content)
+                output: Any = pptags.nowiki_tag(content)
             elif lname == "pre":
-                output = corefunctions.pre_tag(content, attrs, ctx)
+                output = pptags.pre_tag(content, attrs, ctx)
             elif lname in ctx.hooks.tags:
                 output = ctx.hooks.tags[lname](content, attrs, ctx, frame)
             elif lname == "indicator":
-                output = corefunctions.indicator_tag(content, attrs, ctx, frame)
+                output = pptags.indicator_tag(content, attrs, ctx, frame)
             elif lname == "html" and ctx.site.raw_html:
                 output = content or ""
             else:

@@ -1,0 +1,320 @@
+"""Parser functions about pages and the site (CoreParserFunctions, DateFormatter).
+
+Owns ``{{#special:}}``/``{{#speciale:}}`` with canonical and French special page names,
+``{{filepath:}}``, ``{{DEFAULTSORT:}}``, ``{{DISPLAYTITLE:}}`` (restricted as
+$wgRestrictDisplayTitle), ``{{int:}}``, ``{{PAGESIZE:}}``, ``{{PAGESINCATEGORY:}}``
+(expensive), ``{{PROTECTIONLEVEL:}}``/``{{PROTECTIONEXPIRY:}}``, ``{{PAGEID:}}``,
+``{{REVISIONID:}}`` and ``{{#formatdate:}}``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wikiengine.namespaces import FILE, MEDIA, SPECIAL
+from wikiengine.title import ucfirst
+
+from .frame import PHP_WS
+from .pplang import (MONTHS, escape_wikitext, format_raw, kill_markers, lang_of, message,
+                     nth_arg as _arg)
+from .site import wfurlencode
+
+#: canonical special page names (SpecialPageFactory) with their French aliases
+SPECIAL_PAGES = {
+    "RecentChanges": "Modifications récentes", "AllPages": "Toutes les pages",
+    "Search": "Recherche", "Contributions": "Contributions", "WhatLinksHere": "Pages liées",
+    "PrefixIndex": "Index", "Categories": "Catégories", "Upload": "Téléverser",
+    "Preferences": "Préférences", "Watchlist": "Liste de suivi", "Statistics": "Statistiques",
+    "SpecialPages": "Pages spéciales", "RandomPage": "Page au hasard", "Version": "Version",
+    "UserLogin": "Connexion", "UserLogout": "Déconnexion", "CreateAccount": "Créer un compte",
+    "Export": "Exporter", "Import": "Importer", "Log": "Journal", "MovePage": "Renommer",
+    "NewPages": "Nouvelles pages", "ListUsers": "Liste des utilisateurs", "Undelete": "Restaurer",
+    "BlockList": "Liste des blocages", "Block": "Bloquer", "EditPage": "Modifier",
+    "RecentChangesLinked": "Suivi des liens", "FilePath": "Chemin du fichier",
+    "BookSources": "Ouvrages de référence", "ListFiles": "Liste des fichiers",
+    "MyPage": "Ma page", "MyTalk": "Mes discussions", "Redirect": "Redirection",
+}
+_SPECIAL_ALIASES = {k.lower(): k for k in SPECIAL_PAGES}
+_SPECIAL_ALIASES.update({v.lower(): k for k, v in SPECIAL_PAGES.items()})
+_SPECIAL_ALIASES.update({"recentchangeslinked": "RecentChangesLinked", "random": "RandomPage",
+                         "prefixindex": "PrefixIndex", "listusers": "ListUsers"})
+
+
+def pf_special(pp: Any, frame: Any, args: list) -> str:
+    text = _arg(args, 0)
+    name, _, sub = text.partition("/")
+    canonical = _SPECIAL_ALIASES.get(name.replace("_", " ").strip().lower()) or \
+        _SPECIAL_ALIASES.get(name.replace("_", "").strip().lower())
+    if canonical:
+        local = SPECIAL_PAGES[canonical] if lang_of(pp) == "fr" else canonical
+        text = local + ("/" + sub if sub else "")
+    title = pp.ctx.make_title(text, SPECIAL) if text else None
+    if title is None or title.namespace != SPECIAL:
+        title = pp.ctx.make_title("Special:" + text) if text else None
+    if title is None or title.namespace != SPECIAL:
+        title = pp.ctx.make_title("Special:Badtitle")
+    return title.prefixed_text
+
+
+def pf_speciale(pp: Any, frame: Any, args: list) -> str:
+    return wfurlencode(pf_special(pp, frame, args).replace(" ", "_"))
+
+
+def pf_filepath(pp: Any, frame: Any, args: list) -> Any:
+    name = _arg(args, 0)
+    arg_a = _arg(args, 1)
+    arg_b = _arg(args, 2)
+    title = pp.ctx.make_title(name, FILE) if name else None
+    if title is None or title.namespace not in (FILE, MEDIA):
+        return ""
+    pp.ctx.output.images.setdefault(title.dbkey, None)
+    info = pp.ctx.source.file_info(title)
+    if info is None:
+        return ""
+    if arg_a == "nowiki":
+        width, is_nowiki = arg_b, True
+    else:
+        width, is_nowiki = arg_a, arg_b == "nowiki"
+    url = info.url
+    m = re.match(r"(\d+)(?:px)?\Z", width.strip())
+    if m:
+        url = info.thumb_url(int(m.group(1)))
+    if url.startswith("/"):
+        url = pp.ctx.site.server + url
+    if is_nowiki:
+        return {"text": url, "nowiki": True}
+    return url
+
+
+def pf_defaultsort(pp: Any, frame: Any, args: list) -> str:
+    ctx = pp.ctx
+    text = _arg(args, 0).strip(PHP_WS)
+    uarg = _arg(args, 1)
+    arg = None
+    if pp.mw.match_whole(uarg, "defaultsort_noerror"):
+        arg = "noerror"
+    elif pp.mw.match_whole(uarg, "defaultsort_noreplace"):
+        arg = "noreplace"
+    if not text:
+        return ""
+    old = ctx.output.properties.get("defaultsort")
+    if old is None or arg != "noreplace":
+        ctx.output.properties["defaultsort"] = text
+        ctx.default_sort = text
+    if old is None or old == text or arg:
+        return ""
+    from .sanitizer import htmlspecialchars
+    return ('<span class="error">' + (message(ctx, "duplicate-defaultsort", htmlspecialchars(old),
+                                              htmlspecialchars(text)) or "") + "</span>")
+
+
+_DISPLAYTITLE_BAD = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "ol", "ul", "li",
+                     "hr", "table", "tr", "th", "td", "dl", "dd", "caption", "p", "ruby", "rb",
+                     "rt", "rtc", "rp", "br")
+
+
+def pf_displaytitle(pp: Any, frame: Any, args: list) -> str:
+    from . import sanitizer as san
+    from .quotes import do_quotes
+    ctx = pp.ctx
+    site = ctx.site
+    text = _arg(args, 0)
+    uarg = _arg(args, 1)
+    arg = None
+    if pp.mw.match_whole(uarg, "displaytitle_noerror"):
+        arg = "noerror"
+    elif pp.mw.match_whole(uarg, "displaytitle_noreplace"):
+        arg = "noreplace"
+    text = kill_markers(do_quotes(text))
+    text = _escape_bad_tags(text, site.restrict_display_title)
+    text = san.remove_html_tags(text, tuple(site.fragment_mode))
+    title = ctx.make_title(san.strip_all_tags(text)) if text.strip() else None
+    filtered = san.decode_char_references(text)
+    if not site.restrict_display_title or (
+            title is not None and not title.fragment
+            and title.prefixed_dbkey == ctx.title.prefixed_dbkey):
+        old = ctx.output.properties.get("displaytitle")
+        if old is None or arg != "noreplace":
+            ctx.output.properties["displaytitle"] = text
+            ctx.output.display_title = text
+        if old is not None and old != text and not arg:
+            return ('<span class="error">' + (message(
+                ctx, "duplicate-displaytitle", escape_wikitext(old, ctx),
+                escape_wikitext(filtered, ctx)) or "") + "</span>")
+        return ""
+    ctx.output.warnings.append(
+        f'<strong>Warning:</strong> Display title "{filtered}" was ignored since it is not '
+        "equivalent to the page's actual title.")
+    from .magicwords import add_tracking_category
+    add_tracking_category(ctx, "restricted-displaytitle-ignored")
+    return ""
+
+
+def _escape_bad_tags(text: str, restrict: bool) -> str:
+    """Escape the block tags DISPLAYTITLE refuses and neuter hiding styles."""
+    from .sanitizer import check_css, decode_tag_attributes, safe_encode_tag_attributes
+
+    def repl(m: re.Match[str]) -> str:
+        slash, name, params = m.group(1), m.group(2), m.group(3)
+        if name.lower() in _DISPLAYTITLE_BAD:
+            return m.group(0).replace("<", "&lt;").replace(">", "&gt;")
+        if restrict and params and not slash:
+            decoded = decode_tag_attributes(params)
+            if "style" in decoded:
+                decoded["style"] = check_css(decoded["style"])
+                if re.search(r"(display|user-select|visibility)\s*:", decoded["style"], re.I):
+                    decoded["style"] = "/* attempt to bypass $wgRestrictDisplayTitle */"
+            return f"<{name}{safe_encode_tag_attributes(decoded)}>"
+        return m.group(0)
+
+    return re.sub(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>", repl, text)
+
+
+def pf_int(pp: Any, frame: Any, args: list) -> Any:
+    key = _arg(args, 0)
+    if key == "":
+        return {"found": False}
+    ctx = pp.ctx
+    lang = ctx.options.target_language or ctx.options.interface_language or ctx.site.language
+    t = ctx.make_title("MediaWiki:" + ucfirst(key))
+    text = None
+    if t is not None:
+        text = ctx.source.get_text(t)
+        if text is None and lang != ctx.site.language:
+            t2 = ctx.make_title(f"MediaWiki:{ucfirst(key)}/{lang}")
+            text = ctx.source.get_text(t2) if t2 is not None else None
+    if text is None:
+        text = message(ctx, (key[:1].lower() + key[1:]).replace(" ", "_"), language=lang)
+    if text is None:
+        from .sanitizer import htmlspecialchars
+        return {"text": "⧼" + htmlspecialchars(key) + "⧽", "noparse": True}
+    for i, p in enumerate(args[1:], 1):
+        text = text.replace(f"${i}", p)
+    return {"text": text, "noparse": False}
+
+
+def pf_pagesize(pp: Any, frame: Any, args: list) -> str:
+    page = _arg(args, 0)
+    title = pp.ctx.make_title(page) if page else None
+    if title is None:
+        return format_raw(pp, 0, args[1] if len(args) > 1 else None)
+    if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
+        pp.ctx.output.set_flag("vary-revision-sha1")
+        if "revision_text" in pp.ctx.options.extra:
+            size = len(pp.ctx.options.extra["revision_text"].encode("utf-8"))
+            return format_raw(pp, size, args[1] if len(args) > 1 else None)
+    info = pp.ctx.source.page_info(title)
+    return format_raw(pp, info.length if info else 0, args[1] if len(args) > 1 else None)
+
+
+def pf_pagesincategory(pp: Any, frame: Any, args: list) -> str:
+    name = _arg(args, 0)
+    title = pp.ctx.make_title(name, 14) if name else None
+    if title is None:
+        return format_raw(pp, 0, args[2] if len(args) > 2 else None)
+    if not pp.increment_expensive():
+        return format_raw(pp, 0, args[2] if len(args) > 2 else None)
+    counter = getattr(pp.ctx.source, "category_count", None)
+    kind = "all"
+    for k in ("pages", "subcats", "files"):
+        if len(args) > 1 and pp.mw.match_whole(args[1], "pagesincategory_" + k):
+            kind = k
+    count = counter(title, kind) if counter else 0
+    raw = args[2] if len(args) > 2 else (args[1] if len(args) > 1 and kind == "all" else None)
+    return format_raw(pp, count, raw)
+
+
+def _restrictions(pp: Any, args: list) -> dict[str, tuple[str, str]]:
+    """The page's restrictions {action: (level, expiry)}, from the source when it knows."""
+    page = _arg(args, 1)
+    title = pp.ctx.make_title(page) if page else pp.ctx.title
+    lookup = getattr(pp.ctx.source, "restrictions", None)
+    if title is None or not callable(lookup):
+        return {}
+    return lookup(title) or {}
+
+
+def pf_protectionlevel(pp: Any, frame: Any, args: list) -> str:
+    return _restrictions(pp, args).get(_arg(args, 0).strip().lower(), ("", ""))[0]
+
+
+def pf_protectionexpiry(pp: Any, frame: Any, args: list) -> str:
+    action = _arg(args, 0).strip().lower()
+    if action not in ("edit", "move", "upload", "create"):
+        return ""
+    return _restrictions(pp, args).get(action, ("", "infinity"))[1] or "infinity"
+
+
+def pf_pageid(pp: Any, frame: Any, args: list) -> str:
+    text = _arg(args, 0)
+    title = pp.ctx.make_title(text) if text else pp.ctx.title
+    if title is None:
+        return ""
+    if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
+        pp.ctx.output.set_flag("vary-page-id")
+        return str(pp.ctx.site.page_id) if pp.ctx.site.page_id else ""
+    info = pp.ctx.source.page_info(title)
+    return str(info.id) if info else ""
+
+
+def pf_revisionid(pp: Any, frame: Any, args: list) -> str:
+    text = _arg(args, 0)
+    title = pp.ctx.make_title(text) if text else pp.ctx.title
+    if title is None:
+        return ""
+    if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
+        pp.ctx.output.set_flag("vary-revision-id")
+        rid = pp.ctx.options.speculative_revision_id or pp.ctx.site.revision_id
+        return str(rid) if rid else ""
+    info = pp.ctx.source.page_info(title)
+    return str(info.latest) if info else ""
+
+
+_ISO_DATE = re.compile(r"(-?\d{4})-(\d\d)-(\d\d)\Z")
+
+
+def pf_formatdate(pp: Any, frame: Any, args: list) -> str:
+    """``CoreParserFunctions::formatDate`` (DateFormatter) for ISO, dmy, mdy and md inputs."""
+    date = _arg(args, 0)
+    pref = _arg(args, 1, "default").strip().lower() or "default"
+    lang = lang_of(pp)
+    months = MONTHS.get(lang, MONTHS["en"])
+    low = [m.lower() for m in months]
+    month_re = "|".join(re.escape(m) for m in months + MONTHS["en"])
+    y = m = d = None
+    text = date.strip()
+    iso = _ISO_DATE.match(text)
+    if iso:
+        y, mo, dd = iso.group(1), int(iso.group(2)), int(iso.group(3))
+        if not 1 <= mo <= 12:
+            return date
+        m, d = mo, dd
+        source = "ISO1"
+    else:
+        mm = re.match(rf"(\d{{1,2}}) ({month_re})(?: (\d{{1,4}}))?\Z", text, re.I)
+        mm2 = re.match(rf"({month_re}) (\d{{1,2}})(?:, (\d{{1,4}}))?\Z", text, re.I)
+        if mm:
+            d, mname, y = int(mm.group(1)), mm.group(2), mm.group(3)
+            source = "dmy" if y else "dm"
+        elif mm2:
+            mname, d, y = mm2.group(1), int(mm2.group(2)), mm2.group(3)
+            source = "mdy" if y else "md"
+        else:
+            return date
+        ml = mname.lower()
+        m = (low.index(ml) + 1) if ml in low else [x.lower() for x in MONTHS["en"]].index(ml) + 1
+    if pref == "default":
+        pref = source if source != "ISO1" else "ISO1"
+    mname = months[m - 1]
+    iso_title = (f"{int(y):04d}-" if y else "") + f"{m:02d}-{d:02d}"
+    if pref in ("dmy", "dm"):
+        out = f"{d} {mname}" + (f" {y}" if y else "")
+    elif pref in ("mdy", "md"):
+        out = f"{mname} {d}" + (f", {y}" if y else "")
+    elif pref == "ymd":
+        out = (f"{y} " if y else "") + f"{mname} {d}"
+    elif pref in ("iso1", "iso 8601", "iso8601") or pref == "ISO1":
+        out = iso_title if y else text
+    else:
+        out = text
+    return f'<span class="mw-formatted-date" title="{iso_title}">{out}</span>'
