@@ -61,7 +61,7 @@ _MONTH_RE = "|".join(sorted(_MONTH_IN, key=len, reverse=True))
 
 _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[ap]\.?m\.?)?"
 _TZ = r"(?P<tz>Z|UTC|GMT|[A-Za-z]+/[A-Za-z_/+-]+|[+-]\d{2}:?\d{2}|[+-]\d{1,2})"
-_ISO = re.compile(r"(?P<y>-?\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s]+" + _TIME + r")?")
+_ISO = re.compile(r"(?P<y>-?\d{4,5})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s]+" + _TIME + r")?")
 _ISO_MONTH = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})(?![\d-])")
 _DMY = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s.-]*(?P<mon>" + _MONTH_RE +
                   r")\.?[\s.,-]*(?P<y>\d{1,4})?(?![\d:])", re.I)
@@ -185,6 +185,11 @@ def parse_date(text: str, now: dt.datetime, tz: dt.tzinfo = UTC) -> dt.datetime:
             m = _TIME_RE.search(rest)
             if m:
                 clock = _clock(m.groupdict())
+                take(m)
+        if date is None:
+            m = re.search(r"(?<![\d:+-])(\d{4})(?![\d:])", rest)
+            if m:  # "00:00 1970": a bare year keeps today's month and day, as PHP does
+                date = (int(m.group(1)), base.month, base.day)
                 take(m)
         relatives: list[tuple[int, str]] = []
         for m in list(_REL.finditer(rest)):
