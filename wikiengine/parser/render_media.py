@@ -112,6 +112,7 @@ def make_image(ctx: "ParseContext", nt: Any, options: str, holders: "LinkHolders
         frame["title"] = _strip_alt(ctx, holders, caption)
     frame["caption"] = caption
     link_attrs = _link_params(ctx, nt, frame)
+    default_size = "width" not in handler and "height" not in handler
     if info is not None and "width" not in handler and info.width:
         handler["width"] = info.width
         handler["_auto"] = True
@@ -125,6 +126,8 @@ def make_image(ctx: "ParseContext", nt: Any, options: str, holders: "LinkHolders
             if "height" not in handler and (handler.get("width", 0) <= 0 or pref < handler["width"]
                                             or info.is_vector):
                 handler["width"] = pref
+    if not ctx.site.extra.get("legacy_media_dom", True):
+        return _new_dom(ctx, nt, info, frame, handler, link_attrs, framed, default_size)
     if framed:
         return _thumb(ctx, nt, info, frame, handler, link_attrs)
     if info is None or not info.can_render:
@@ -249,3 +252,48 @@ def _thumb(ctx: "ParseContext", nt: Any, info: Any, frame: dict, handler: dict,
     s = (f'<div class="thumb t{align}"><div class="thumbinner" style="width:{outer}px;">'
          f'{inner}  <div class="thumbcaption">{zoom}{frame.get("caption", "")}</div></div></div>')
     return s.replace("\n", " ")
+
+
+def _new_dom(ctx: "ParseContext", nt: Any, info: Any, frame: dict, handler: dict,
+             link: dict | None, framed: bool, default_size: bool) -> str:
+    """The media markup of $wgParserEnableLegacyMediaDOM = false (MediaWiki 1.39)."""
+    if frame.get("framed"):
+        rdfa = "mw:File/Frame"
+    elif frame.get("thumbnail") or frame.get("manualthumb"):
+        rdfa = "mw:File/Thumb"
+    elif frame.get("frameless"):
+        rdfa = "mw:File/Frameless"
+    else:
+        rdfa = "mw:File"
+    classes = []
+    if default_size:
+        classes.append("mw-default-size")
+    align = frame.get("align")
+    if align:
+        classes.insert(0, f"mw-halign-{align}")
+    if frame.get("border"):
+        classes.append("mw-image-border")
+    if info is None or not info.can_render:
+        rdfa = "mw:Error " + rdfa
+        from .site import wfurlencode
+        href = ctx.site.local_url("Special:Upload", "wpDestFile=" + wfurlencode(nt.dbkey))
+        inner = (f'<a href="{htmlspecialchars(href)}" class="new" '
+                 f'title="{htmlspecialchars(nt.prefixed_text)}"><span class="mw-broken-media">'
+                 f"{htmlspecialchars(nt.prefixed_text, False)}</span></a>")
+    else:
+        if frame.get("framed"):
+            w, h = info.width, info.height
+        else:
+            if info.width and handler.get("width", 0) > info.width and not info.is_vector \
+                    and (framed or frame.get("frameless")):
+                handler["width"] = info.width
+            w, h = _fit(info, handler)
+        if link is not None and link.get("class") == "image":
+            link = dict(link, **{"class": "mw-file-description"})
+        inner = _img_html(info, w, h, frame.get("alt", ""), "" if framed else frame.get("title", ""),
+                          frame.get("class", ""), frame.get("valign"), link)
+    cls = f' class="{" ".join(classes)}"' if classes else ""
+    if framed:
+        return (f'<figure{cls} typeof="{rdfa}">{inner}<figcaption>{frame.get("caption", "")}'
+                "</figcaption></figure>")
+    return f'<span{cls} typeof="{rdfa}">{inner}</span>'
