@@ -338,3 +338,20 @@ def test_delimiter_remove_nests_like_mediawiki() -> None:
     assert delimiter_remove("a<b<c>d>e", "<", ">") == "ae"
     assert delimiter_remove("a<b>c<d", "<", ">") == "ac<d"
     assert delimiter_remove(">a<", "<", ">") == ">a<"
+
+
+def test_source_without_page_info() -> None:
+    class TextOnly:
+        def get_text(self, title):
+            return "abc" if title.text == "Foo" else None
+
+        def exists_many(self, titles):
+            return set()
+
+        def file_info(self, title):
+            return None
+
+    s = site()
+    ctx = make_context("Parser test", TextOnly(), site=s)
+    assert expand("{{PAGESIZE:Foo}}|{{PAGEID:Foo}}|{{REVISIONID:Foo}}|{{Template:Foo}}",
+                  ctx) == "0|||abc"

@@ -72,6 +72,15 @@ def nth_arg(args: list, i: int, default: str = "") -> str:
     return args[i] if len(args) > i else default
 
 
+def page_info(ctx: Any, title: Any) -> Any:
+    """``source.page_info(title)``, or None when the page source cannot tell (a source
+    that only serves texts still renders PAGESIZE & co, as for a missing page)."""
+    lookup = getattr(ctx.source, "page_info", None)
+    if title is None or not callable(lookup):
+        return None
+    return lookup(title)
+
+
 def lang_of(pp_or_ctx: Any) -> str:
     ctx = getattr(pp_or_ctx, "ctx", pp_or_ctx)
     return ctx.site.language

@@ -16,7 +16,7 @@ from wikiengine.title import ucfirst
 
 from .frame import PHP_WS
 from .pplang import (MONTHS, escape_wikitext, format_raw, kill_markers, lang_of, message,
-                     nth_arg as _arg)
+                     nth_arg as _arg, page_info)
 from .site import wfurlencode
 
 #: canonical special page names (SpecialPageFactory) with their French aliases
@@ -203,7 +203,7 @@ def pf_pagesize(pp: Any, frame: Any, args: list) -> str:
         if "revision_text" in pp.ctx.options.extra:
             size = len(pp.ctx.options.extra["revision_text"].encode("utf-8"))
             return format_raw(pp, size, args[1] if len(args) > 1 else None)
-    info = pp.ctx.source.page_info(title)
+    info = page_info(pp.ctx, title)
     return format_raw(pp, info.length if info else 0, args[1] if len(args) > 1 else None)
 
 
@@ -253,7 +253,7 @@ def pf_pageid(pp: Any, frame: Any, args: list) -> str:
     if title.prefixed_dbkey == pp.ctx.title.prefixed_dbkey:
         pp.ctx.output.set_flag("vary-page-id")
         return str(pp.ctx.site.page_id) if pp.ctx.site.page_id else ""
-    info = pp.ctx.source.page_info(title)
+    info = page_info(pp.ctx, title)
     return str(info.id) if info else ""
 
 
@@ -266,7 +266,7 @@ def pf_revisionid(pp: Any, frame: Any, args: list) -> str:
         pp.ctx.output.set_flag("vary-revision-id")
         rid = pp.ctx.options.speculative_revision_id or pp.ctx.site.revision_id
         return str(rid) if rid else ""
-    info = pp.ctx.source.page_info(title)
+    info = page_info(pp.ctx, title)
     return str(info.latest) if info else ""
 
 

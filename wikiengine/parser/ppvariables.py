@@ -11,7 +11,8 @@ import datetime as _dt
 import re
 from typing import Any
 
-from .pplang import DAYS, MONTHS, MONTHS_ABBR, RTL_LANGUAGES, escape_wikitext, format_num, lang_of
+from .pplang import (DAYS, MONTHS, MONTHS_ABBR, RTL_LANGUAGES, escape_wikitext, format_num,
+                     lang_of, page_info)
 from .site import wfurlencode
 
 # -- clock ------------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ def _revision_value(pp: Any, what: str, title: Any) -> str:
     if what == "size":
         if self_page and "revision_text" in ctx.options.extra:
             return str(len(ctx.options.extra["revision_text"].encode("utf-8")))
-        info = ctx.source.page_info(title or ctx.title)
+        info = page_info(ctx, title or ctx.title)
         return str(info.length) if info else "0"
     ts: _dt.datetime | None = None
     if self_page:
