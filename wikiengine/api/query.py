@@ -431,6 +431,7 @@ class Query(ApiModule):
             if v["redirects"]:
                 inner.resolve_redirects()
         result = module.generate(ctx, inner, mgr)  # type: ignore[attr-defined]
+        pageset.generator_data.update(inner.generator_data)
         for item in result:
             if isinstance(item, Page):
                 pageset.add_pages([item])
