@@ -220,6 +220,9 @@ def make_hooks(config: dict) -> tuple[Any, Any, Any]:
                     extra.append(_list(ctx, state, group, state.responsive))
                 finally:
                     state.in_references = None
+                if state.references_errors:  # refs met while listing (a ref in a ref's text)
+                    errors.append("<br />".join(state.references_errors))
+                    state.references_errors = []
             else:
                 errors.append("<br />" + error_html(
                     state.lang, "cite_error_group_refs_without_references", group))
