@@ -13,6 +13,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 _PRE_NL = re.compile(r"(<(?:pre|textarea|listing)(?:\s[^>]*)?>)\n", re.I)
 _MARKED_EMPTY = "p, li, tr"
+#: stands for "&" while the HTML parser runs (a Unicode noncharacter)
+_AMP = "\ufdd0"
+_VOID_TAG = re.compile(r"<(area|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)"
+                       r"((?:\s[^<>]*?)?)\s*/?>")
 _TABLE_TAG = re.compile(r"<table[\s>]", re.I)
 
 
@@ -34,9 +38,11 @@ def tidy(html: str) -> str:
     """Balance ``html`` (an HTML body fragment) and return the fixed fragment."""
     if not html:
         return html
-    # keep a leading newline of <pre> content (the HTML parser drops one)
-    if "<pre" in html or "<textarea" in html or "<listing" in html:
-        html = _PRE_NL.sub(lambda m: m.group(1) + "\n\n", html)
+    # Like Remex in MediaWiki's tidy, keep character references as written: hide the "&"
+    # from the HTML parser (every "&" is an entity once normalizeCharReferences ran)
+    if _AMP in html:
+        html = html.replace(_AMP, "\ufffd")
+    html = html.replace("&", _AMP)
     before = _texts_before_tables(html) if "<table" in html else None
     doc = LexborHTMLParser("<!DOCTYPE html><html><head></head><body>" + html)
     body = doc.body
@@ -52,7 +58,14 @@ def tidy(html: str) -> str:
                 break
         if empty:
             node.attrs["class"] = "mw-empty-elt"
-    return _serialize_children(body, before)
+    out = _serialize_children(body, before)
+    out = out.replace("&nbsp;", "&#160;").replace(_AMP, "&")
+    if "<pre" in out or "<textarea" in out or "<listing" in out:
+        # the HTML serialisation rule: a leading newline of <pre> content is doubled
+        out = _PRE_NL.sub(lambda m: m.group(1) + "\n\n", out)
+    if "<" in out:
+        out = _VOID_TAG.sub(r"<\1\2 />", out)
+    return out
 
 
 #: RemexCompatMunger::$onlyInlineElements: the elements that get p-wrapped.
