@@ -355,3 +355,13 @@ def test_source_without_page_info() -> None:
     ctx = make_context("Parser test", TextOnly(), site=s)
     assert expand("{{PAGESIZE:Foo}}|{{PAGEID:Foo}}|{{REVISIONID:Foo}}|{{Template:Foo}}",
                   ctx) == "0|||abc"
+
+
+def test_french_tracking_category_and_warning() -> None:
+    ctx = context(language="fr", title="Accueil")
+    ctx.options.interface_language = "fr"
+    ctx.site.limits.expensive_function_limit = 1
+    expand("{{PAGESINCATEGORY:A}}{{PAGESINCATEGORY:B}}{{LoopA}}", ctx)
+    assert "Pages_avec_des_boucles_de_modèle" in ctx.output.categories
+    assert any("il y en a maintenant 2" in w for w in ctx.output.warnings)
+    assert any("boucle du modèle" in w for w in ctx.output.warnings)

@@ -17,7 +17,8 @@ from wikiengine.title import ucfirst
 
 from .frame import PHP_WS
 from .pplang import (
-    LANGUAGE_NAMES, RTL_LANGUAGES, _legacy_format_num, format_num, format_raw, is_numeric,
+    LANGUAGE_NAMES, RTL_LANGUAGES, _legacy_format_num, convert_plural, format_num, format_raw,
+    is_numeric,
     kill_markers, lang_of, marker_skip, parse_formatted_number, php_intval, title_full_url,
     title_local_url)
 from .pplang import nth_arg as _arg
@@ -165,27 +166,6 @@ def pf_padleft(pp: Any, frame: Any, args: list) -> str:
 
 def pf_padright(pp: Any, frame: Any, args: list) -> str:
     return _pad(pp, args, False)
-
-
-def plural_index(lang: str, n: float) -> int:
-    if lang == "fr":
-        return 0 if n < 2 else 1
-    return 0 if n == 1 else 1
-
-
-def convert_plural(lang: str, count: float, forms: list[str]) -> str:
-    kept = []
-    for form in forms:
-        if re.search(r"\d+=", form):
-            pos = form.index("=")
-            c = str(int(count)) if float(count).is_integer() else str(count)
-            if form[:pos] == c:
-                return form[pos + 1:]
-            continue
-        kept.append(form)
-    if not kept:
-        return ""
-    return kept[min(plural_index(lang, count), len(kept) - 1)]
 
 
 def pf_plural(pp: Any, frame: Any, args: list) -> str:

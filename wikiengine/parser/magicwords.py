@@ -370,31 +370,10 @@ def handle_double_underscore(text: str, ctx: Any) -> str:
     return text
 
 
-#: Tracking category names (MediaWiki's English messages; a language without its own
-#: entry here falls back to them, as MediaWiki does for untranslated messages).
-TRACKING_CATEGORIES = {
-    "en": {
-        "template-loop-category": "Pages with template loops",
-        "post-expand-template-inclusion-category": "Pages where template include size is exceeded",
-        "post-expand-template-argument-category": "Pages containing omitted template arguments",
-        "expensive-parserfunction-category":
-            "Pages with too many expensive parser function calls",
-        "node-count-exceeded-category": "Pages where node count is exceeded",
-        "expansion-depth-exceeded-category": "Pages where expansion depth is exceeded",
-        "duplicate-args-category": "Pages using duplicate arguments in template calls",
-        "hidden-category-category": "Hidden categories",
-        "noindex-category": "Noindexed pages",
-        "index-category": "Indexed pages",
-        "nonnumeric-formatnum": "Pages with non-numeric formatnum arguments",
-        "restricted-displaytitle-ignored": "Pages with ignored display titles",
-    },
-}
-
-
 def add_tracking_category(ctx: Any, key: str) -> None:
     """ParserOutput::addTrackingCategory with the content language's category name."""
-    names = TRACKING_CATEGORIES.get(ctx.site.language, {})
-    name = names.get(key) or TRACKING_CATEGORIES["en"].get(key)
+    from .pplang import parser_message
+    name = parser_message(ctx.site.language, key)
     if not name:
         return
     sortkey = ctx.output.properties.get("defaultsort", "")

@@ -67,6 +67,128 @@ MESSAGES = {
 }
 
 
+def plural_index(lang: str, n: float) -> int:
+    if lang == "fr":
+        return 0 if n < 2 else 1
+    return 0 if n == 1 else 1
+
+
+def convert_plural(lang: str, count: float, forms: list[str]) -> str:
+    kept = []
+    for form in forms:
+        if re.search(r"\d+=", form):
+            pos = form.index("=")
+            c = str(int(count)) if float(count).is_integer() else str(count)
+            if form[:pos] == c:
+                return form[pos + 1:]
+            continue
+        kept.append(form)
+    if not kept:
+        return ""
+    return kept[min(plural_index(lang, count), len(kept) - 1)]
+
+
+#: MediaWiki's parser messages (en.json / fr.json): limit warnings, inline errors and
+#: tracking category names. A language without an entry falls back to English.
+PARSER_MESSAGES = {
+    "en": {
+        "parser-template-loop-warning": "Template loop detected: [[$1]]",
+        "template-loop-warning": "<strong>Warning:</strong> This page calls [[:$1]] which causes "
+                                 "a template loop (an infinite recursive call).",
+        "parser-template-recursion-depth-warning": "Template recursion depth limit exceeded ($1)",
+        "post-expand-template-inclusion-warning": "<strong>Warning:</strong> Template include "
+                                                  "size is too large.\nSome templates will not "
+                                                  "be included.",
+        "post-expand-template-argument-warning": "<strong>Warning:</strong> This page contains at "
+                                                 "least one template argument that has a too "
+                                                 "large expansion size.\nThese arguments have "
+                                                 "been omitted.",
+        "node-count-exceeded-warning": "Page exceeded the node-count",
+        "expansion-depth-exceeded-warning": "Page exceeded the expansion depth",
+        "expensive-parserfunction-warning": "<strong>Warning:</strong> This page contains too many "
+                                            "expensive parser function calls.\n\nIt should have "
+                                            "less than $2 {{PLURAL:$2|call|calls}}, there "
+                                            "{{PLURAL:$1|is now $1 call|are now $1 calls}}.",
+        "duplicate-args-warning": "<strong>Warning:</strong> [[:$1]] is calling [[:$2]] with more "
+                                  "than one value for the \"$3\" parameter. Only the last value "
+                                  "provided will be used.",
+        "template-loop-category": "Pages with template loops",
+        "post-expand-template-inclusion-category": "Pages where template include size is "
+                                                   "exceeded",
+        "post-expand-template-argument-category": "Pages containing omitted template arguments",
+        "expensive-parserfunction-category": "Pages with too many expensive parser function "
+                                             "calls",
+        "node-count-exceeded-category": "Pages where node count is exceeded",
+        "expansion-depth-exceeded-category": "Pages where expansion depth is exceeded",
+        "duplicate-args-category": "Pages using duplicate arguments in template calls",
+        "hidden-category-category": "Hidden categories",
+        "noindex-category": "Noindexed pages",
+        "index-category": "Indexed pages",
+        "nonnumeric-formatnum": "Pages with non-numeric formatnum arguments",
+        "restricted-displaytitle-ignored": "Pages with ignored display titles",
+    },
+    "fr": {
+        "parser-template-loop-warning": "Modèle en boucle détecté : [[$1]]",
+        "template-loop-warning": "<strong>Avertissement :</strong> cette page appelle [[:$1]] ce "
+                                 "qui provoque une boucle du modèle (un appel récursif "
+                                 "potentiellement infini).",
+        "parser-template-recursion-depth-warning": "Limite de profondeur des appels récursifs de "
+                                                   "modèles dépassée ($1)",
+        "post-expand-template-inclusion-warning": "<strong>Attention :</strong> cette page "
+                                                  "contient trop d’inclusions de modèles. "
+                                                  "Certaines inclusions ne seront pas effectuées.",
+        "post-expand-template-argument-warning": "<strong>Attention :</strong> cette page "
+                                                 "contient au moins un paramètre de modèle dont "
+                                                 "la taille après expansion est trop "
+                                                 "importante.\nCes arguments ont été omis.",
+        "node-count-exceeded-warning": "La page dépasse le nombre de nœuds maximal.",
+        "expansion-depth-exceeded-warning": "Page dépassant la profondeur d’expansion maximale",
+        "expensive-parserfunction-warning": "<strong>Attention :</strong> cette page contient de "
+                                            "trop nombreux appels à des fonctions coûteuses de "
+                                            "l’analyseur syntaxique.\n\nIl devrait y avoir moins "
+                                            "de $2 appel{{PLURAL:$2||s}}, alors qu’il y "
+                                            "en{{PLURAL:$1|}} a maintenant $1.",
+        "duplicate-args-warning": "<strong>Avertissement :</strong> [[:$1]] appelle [[:$2]] avec "
+                                  "plus d'une valeur pour le paramètre « $3 ». Seule la dernière "
+                                  "valeur fournie sera utilisée.",
+        "template-loop-category": "Pages avec des boucles de modèle",
+        "post-expand-template-inclusion-category": "Pages contenant trop d’inclusions de modèles",
+        "post-expand-template-argument-category": "Pages contenant des paramètres de modèle non "
+                                                  "évalués",
+        "expensive-parserfunction-category": "Pages avec trop d’appels dispendieux aux fonctions "
+                                             "de l’analyseur syntaxique",
+        "node-count-exceeded-category": "Pages dépassant le nombre de nœuds maximal",
+        "expansion-depth-exceeded-category": "Pages dépassant la profondeur d'expansion maximale",
+        "duplicate-args-category": "Pages utilisant des arguments dupliqués dans les appels de "
+                                   "modèle",
+    },
+}
+_MSG_PLURAL = re.compile(r"\{\{PLURAL:\$(\d)\|([^{}]*)\}\}")
+
+
+def parser_message(language: str, key: str, *params: object) -> str | None:
+    """A parser message in ``language`` (English fallback), ``$N`` and ``{{PLURAL:$N|…}}``
+    filled in."""
+    text = PARSER_MESSAGES.get(language, {}).get(key) or PARSER_MESSAGES["en"].get(key)
+    if text is None:
+        return None
+    values = [str(p) for p in params]
+
+    def plural(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        value = values[n - 1] if n <= len(values) else "0"
+        try:
+            count = float(value)
+        except ValueError:
+            count = 0.0
+        return convert_plural(language, count, m.group(2).split("|"))
+
+    text = _MSG_PLURAL.sub(plural, text)
+    for i, v in enumerate(values, 1):
+        text = text.replace(f"${i}", v)
+    return text
+
+
 def nth_arg(args: list, i: int, default: str = "") -> str:
     """Argument ``i`` of a parser function's plain-text arguments, or ``default``."""
     return args[i] if len(args) > i else default

@@ -15,7 +15,8 @@ from typing import Any
 from wikiengine.namespaces import MEDIAWIKI, SPECIAL, TEMPLATE
 
 from . import corefunctions, pptags
-from .pplang import escape_wikitext, format_num, normalize_subpage_link, system_message
+from .pplang import (escape_wikitext, format_num, normalize_subpage_link, parser_message,
+                     system_message)
 from .ppvariables import magic_variable
 from .frame import PHP_WS, RECOVER_ORIG, Frame, PPArg, bracketed
 from .magicwords import add_tracking_category, handle_double_underscore, magic_words
@@ -23,20 +24,6 @@ from .ppnodes import preprocess_to_tree
 
 _BLOCK_START = re.compile(r"(?:\{\||:|;|#|\*)")
 _ERROR_PREFIX = '<span class="error">'
-
-LIMIT_WARNINGS = {
-    "post-expand-template-inclusion": "<strong>Warning:</strong> Template include size is too "
-                                      "large.\nSome templates will not be included.",
-    "post-expand-template-argument": "<strong>Warning:</strong> This page contains at least one "
-                                     "template argument that has a too large expansion size.\n"
-                                     "These arguments have been omitted.",
-    "node-count-exceeded": "<strong>Warning:</strong> Page exceeded the node-count limit",
-    "expansion-depth-exceeded": "<strong>Warning:</strong> Page exceeded the expansion depth limit",
-    "expensive-parserfunction": "<strong>Warning:</strong> This page contains too many expensive "
-                                "parser function calls.\n\nIt should have less than {max} calls, "
-                                "there are now {current} calls.",
-}
-
 
 def _byte_len(s: str) -> int:
     return len(s) if s.isascii() else len(s.encode("utf-8"))
@@ -76,7 +63,8 @@ class PPState:
     # -- limits ------------------------------------------------------------------------
     def limitation_warn(self, kind: str, current: int | None = None, maximum: int | None = None
                         ) -> None:
-        text = LIMIT_WARNINGS.get(kind, kind).format(current=current, max=maximum)
+        text = parser_message(self.ctx.options.interface_language or self.ctx.site.language,
+                              f"{kind}-warning", current, maximum) or kind
         if text not in self._warned:
             self._warned.add(text)
             self.ctx.output.warnings.append(text)
@@ -98,10 +86,12 @@ class PPState:
         return True
 
     def duplicate_arg(self, frame: Frame, title: Any, key: str | int) -> None:
-        self.ctx.output.warnings.append(
-            f"<strong>Warning:</strong> [[:{frame.title.prefixed_text}]] is calling "
-            f"[[:{title.prefixed_text if title is not None else ''}]] with more than one value "
-            f"for the \"{key}\" parameter. Only the last value provided will be used.")
+        warning = parser_message(
+            self.ctx.options.interface_language or self.ctx.site.language,
+            "duplicate-args-warning", frame.title.prefixed_text,
+            title.prefixed_text if title is not None else "", key)
+        if warning and warning not in self.ctx.output.warnings:
+            self.ctx.output.warnings.append(warning)
         add_tracking_category(self.ctx, "duplicate-args-category")
 
     # -- templates -----------------------------------------------------------------------
@@ -238,9 +228,9 @@ class PPState:
                 title_text = self.names(title)[0]
                 if frame.depth >= self.max_template_depth:
                     found = True
-                    text = (f'{_ERROR_PREFIX}Template recursion depth limit exceeded '
-                            f'({format_num(ctx, str(self.max_template_depth))})'
-                            '</span>')
+                    text = (_ERROR_PREFIX + (parser_message(
+                        ctx.site.language, "parser-template-recursion-depth-warning",
+                        format_num(ctx, str(self.max_template_depth))) or "") + "</span>")
 
         if not found and title is not None:
             if not title.interwiki:
@@ -254,10 +244,12 @@ class PPState:
             if self.names(title)[1] in frame.loop_check:  # after redirects, as MediaWiki
                 found = True
                 is_child_obj = False
-                text = f"{_ERROR_PREFIX}Template loop detected: [[{title_text}]]</span>"
+                text = (_ERROR_PREFIX + (parser_message(
+                    ctx.site.language, "parser-template-loop-warning", title_text) or "")
+                    + "</span>")
                 add_tracking_category(ctx, "template-loop-category")
-                warning = (f"<strong>Warning:</strong> This page calls [[:{title_text}]] which "
-                           "causes a template loop (an infinite recursive call).")
+                warning = parser_message(ctx.options.interface_language or ctx.site.language,
+                                         "template-loop-warning", title_text) or ""
                 if warning not in ctx.output.warnings:
                     ctx.output.warnings.append(warning)
 
