@@ -102,10 +102,8 @@ def gallery_hook(content: Any, attrs: dict, ctx: Any, frame: Any) -> str:
     mode = (attrs.get("mode") or "traditional").strip().lower()
     if mode not in MODES:
         mode = "traditional"
-    text = content or ""
-    lines = text.split("\n")
-    if len(lines) > MAX_IMAGES:
-        text = "\n".join(lines[:MAX_IMAGES])
+    lines = [line for line in (content or "").split("\n") if line.strip()]
+    text = "\n".join(lines[:MAX_IMAGES])
     if mode.startswith("packed"):
         return _packed(ctx, frame, _items(ctx, text), attrs, mode)
     out = core_gallery(text, attrs, ctx, frame)

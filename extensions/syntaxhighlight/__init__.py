@@ -34,8 +34,10 @@ def _highlight_lines(spec: str, total: int) -> list[int]:
             continue
         a = int(m.group(1))
         b = int(m.group(2) or a)
-        for n in range(max(a, 1), min(b, total, a + MAX_LINES_HIGHLIGHTED) + 1):
+        for n in range(max(a, 1), min(b, total, a + MAX_LINES_HIGHLIGHTED - 1) + 1):
             lines.add(n)
+        if len(lines) >= MAX_LINES_HIGHLIGHTED:
+            break
     return sorted(lines)
 
 

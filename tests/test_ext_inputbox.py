@@ -1,0 +1,40 @@
+"""InputBox: create/comment/search forms, preload and labels, bad types, escaping."""
+from __future__ import annotations
+
+from wikiengine import registry
+from wikiengine.parser import DictPageSource, parse
+
+HOOKS = registry.build(["InputBox"]).parser_hooks()
+
+
+def norm(html: str) -> str:
+    """The HTML with void-element slashes and non-breaking space spellings unified."""
+    return html.replace(" />", ">").replace("&#160;", "\xa0").replace("&nbsp;", "\xa0")
+
+
+def render(text: str) -> str:
+    return norm(parse(text, "Test", DictPageSource({}), hooks=HOOKS.copy()).html)
+
+
+def test_create_box_with_preload() -> None:
+    html = render("<inputbox>\ntype=create\npreload=Modèle:Lieu\nbuttonlabel=Créer la fiche\n"
+                  "placeholder=Nom du lieu\nwidth=30\n</inputbox>")
+    assert '<form name="createbox" class="mw-inputbox-form createbox" action="/w/index.php" ' \
+           'method="get">' in html
+    assert '<input type="hidden" name="action" value="edit">' in html
+    assert '<input type="hidden" name="preload" value="Modèle:Lieu">' in html
+    assert 'name="title" type="text" value="" placeholder="Nom du lieu" size="30"' in html
+    assert 'value="Créer la fiche"' in html
+
+
+def test_comment_and_search_boxes() -> None:
+    assert '<input type="hidden" name="section" value="new">' in render(
+        "<inputbox>\ntype=comment\n</inputbox>")
+    html = render("<inputbox>\ntype=fulltext\nbreak=no\n</inputbox>")
+    assert 'name="search"' in html and 'name="fulltext" value="1"' in html and "<br" not in html
+
+
+def test_bad_type_and_escaping() -> None:
+    assert "Input box: type not defined." in render("<inputbox>\ntype=boom\n</inputbox>")
+    html = render('<inputbox>\ntype=create\ndefault="><script>x</script>\nwidth=abc\n</inputbox>')
+    assert "<script>" not in html and 'size="50"' in html
