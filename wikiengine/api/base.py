@@ -41,6 +41,10 @@ class ApiModule:
         prefix = ("g" + self.prefix) if as_generator else self.prefix
         return read_params(ctx, self.params, prefix, self.name)
 
+    def needs_read(self, ctx: "ApiContext") -> bool:
+        """Whether this request of the module needs the ``read`` right (``isReadMode``)."""
+        return self.readrights
+
     def execute(self, ctx: "ApiContext") -> None:
         raise NotImplementedError(self.name)
 

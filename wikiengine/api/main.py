@@ -122,6 +122,9 @@ def _serve() -> Response:
                                "X-Content-Type-Options": "nosniff",
                                "X-Frame-Options": "DENY"}
     status = 200
+    raw_format = request.values.get("format") or "jsonfm"
+    if raw_format in FORMATS:
+        fmt = raw_format
     try:
         fmt = _read_format(ctx)
         cors = _cors(ctx, headers)
@@ -213,7 +216,7 @@ def _check_maxlag(maxlag: int | None) -> None:
 
 
 def _check_rights(ctx: ApiContext, module: ApiModule) -> None:
-    if module.readrights and not ctx.has_right("read"):
+    if module.needs_read(ctx) and not ctx.has_right("read"):
         raise ApiError("readapidenied")
     if module.writerights and not ctx.has_right("writeapi"):
         raise ApiError("writeapidenied")

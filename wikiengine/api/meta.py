@@ -279,7 +279,6 @@ USERINFO_PROPS = ("blockinfo", "hasmsg", "rights", "changeablegroups", "options"
 class UserInfo(ApiModule):
     name, group, prefix, classname = "userinfo", "meta", "ui", "ApiQueryUserInfo"
     helpurls = (HELP_BASE + "Userinfo",)
-    readrights = False
     params = (P("prop", tuple(sorted(USERINFO_PROPS)), multi=True, allspecifier="*"),)
 
     def execute(self, ctx: ApiContext) -> None:

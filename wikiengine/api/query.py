@@ -370,8 +370,17 @@ class Query(ApiModule):
         P("converttitles", "boolean"),
     )
 
-    def describe(self, ctx: ApiContext) -> dict[str, Any]:
-        return super().describe(ctx)
+    def needs_read(self, ctx: ApiContext) -> bool:
+        """MediaWiki's ApiQuery::isReadMode: only meta modules that need no ``read`` right
+        (tokens) may be asked for without it, and nothing else in the request."""
+        given = {n for n in ("prop", "list", "titles", "pageids", "revids", "generator",
+                             "redirects", "continue", "converttitles")
+                 if ctx.values.get(n) not in (None, "")}
+        metas = [m for m in (ctx.values.get("meta") or "").split("|") if m]
+        if given or not metas:
+            return True
+        return any(m not in QUERY_MODULES["meta"] or QUERY_MODULES["meta"][m].readrights
+                   for m in metas)
 
     def execute(self, ctx: ApiContext) -> None:
         v = self.read(ctx)
