@@ -47,22 +47,19 @@ RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "arz
 #: Interface messages used by {{int:}} when no MediaWiki: page overrides them.
 MESSAGES = {
     "en": {
-        "youhavenewmessages": "You have $1 ($2).",
-        "edit": "Edit", "mainpage": "Main Page", "history_short": "History", "talk": "Discussion",
-        "categories": "Categories", "pagecategories": "{{PLURAL:$1|Category|Categories}}",
-        "toc": "Contents", "editsection": "edit", "search": "Search",
+        "lang": "en", "edit": "Edit", "mainpage": "Main Page", "history_short": "History",
+        "talk": "Discussion", "categories": "Categories", "toc": "Contents",
+        "editsection": "edit", "search": "Search", "youhavenewmessages": "You have $1 ($2).",
+        "pagecategories": "{{PLURAL:$1|Category|Categories}}",
         "duplicate-defaultsort": "<strong>Warning:</strong> Default sort key \"$2\" overrides "
                                  "earlier default sort key \"$1\".",
         "duplicate-displaytitle": "<strong>Warning:</strong> Display title \"$2\" overrides "
                                   "earlier display title \"$1\".",
-        "signature": "[[{{ns:user}}:$1|$2]]", "signature-anon": "[[Special:Contributions/$1|$2]]",
-        "talkpagelinktext": "talk",
     },
     "fr": {
-        "edit": "Modifier", "mainpage": "Accueil", "talk": "Discussion",
-        "categories": "Catégories", "toc": "Sommaire", "editsection": "modifier",
-        "search": "Rechercher", "talkpagelinktext": "discuter",
-        "youhavenewmessages": "Vous avez $1 ($2).",
+        "lang": "fr", "edit": "Modifier", "mainpage": "Accueil", "history_short": "Historique",
+        "talk": "Discussion", "categories": "Catégories", "toc": "Sommaire",
+        "editsection": "modifier", "search": "Rechercher",
     },
 }
 
