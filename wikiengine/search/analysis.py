@@ -16,16 +16,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from whoosh.analysis import (
-    Analyzer,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-    SubstitutionFilter,
-)
-from whoosh.lang import has_stemmer, has_stopwords, stopwords_for_language
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer
+from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 
 #: A word: letters/digits, with inner apostrophes (``l'église``, ``aujourd'hui``, ``don't``).
 WORD = r"\w+(?:['’]\w+)*"
@@ -70,15 +62,76 @@ class FoldFilter(Filter):
             yield t
 
 
-class DropEmptyFilter(Filter):
-    """Remove tokens left empty by another filter (an apostrophe alone, say)."""
+class WordFilter(Filter):
+    """Lower case, elision, stop words, folding and stemming in one pass, cached per word.
+
+    One filter instead of a chain of five: indexing spends most of its analysis time passing
+    tokens from generator to generator, and a wiki repeats the same words endlessly. Stop words
+    are removed and positions renumbered (as Whoosh's ``StopFilter``), so ``"rade de Brest"``
+    still matches as a phrase; with ``removestops=False`` (highlighting) they are marked stopped.
+    """
+
+    def __init__(self, language: str, stop: bool = True, fold: bool = True, stem: bool = True):
+        self.language = language
+        self.stop = stop and has_stopwords(language)
+        self.fold = fold
+        self.stem = stem and has_stemmer(language)
+        self._setup()
+
+    def _setup(self) -> None:
+        self._cache: dict[str, str | None] = {}
+        self._stops = frozenset(stopwords_for_language(self.language)) if self.stop else frozenset()
+        self._stemmer = stemmer_for_language(self.language) if self.stem else None
+        self._elision = re.compile(FRENCH_ELISION if self.language == "fr" else
+                                   ENGLISH_POSSESSIVE if self.language == "en" else r"(?!)")
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"language": self.language, "stop": self.stop, "fold": self.fold,
+                "stem": self.stem}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._setup()
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, DropEmptyFilter)
+        return isinstance(other, WordFilter) and self.__getstate__() == other.__getstate__()
+
+    def term(self, word: str) -> str | None:
+        """The indexed form of ``word``: "" to drop it, None for a stop word."""
+        found = self._cache.get(word, False)
+        if found is not False:
+            return found  # type: ignore[return-value]
+        text = self._elision.sub("", word.lower())
+        result: str | None
+        if not text:
+            result = ""
+        elif text in self._stops:
+            result = None
+        else:
+            if self.fold:
+                text = fold_word(text)
+            result = self._stemmer(text) if self._stemmer is not None else text
+        if len(self._cache) < 500_000:
+            self._cache[word] = result
+        return result
 
     def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        term = self.term
+        pos = None
         for t in tokens:
-            if t.text:
+            result = term(t.text)
+            if result:
+                if t.positions:
+                    if pos is None:
+                        pos = t.pos
+                    else:
+                        pos += 1
+                        t.pos = pos
+                t.text = result
+                t.stopped = False
+                yield t
+            elif result is None and not t.removestops:
+                t.stopped = True
                 yield t
 
 
@@ -87,40 +140,20 @@ def normalise_language(language: str | None) -> str:
     return (language or "fr").split("-")[0].split("_")[0].lower() or "fr"
 
 
-def _base(language: str) -> Analyzer:
-    chain = RegexTokenizer(WORD) | LowercaseFilter()
-    if language == "fr":
-        chain = chain | SubstitutionFilter(FRENCH_ELISION, "")
-    elif language == "en":
-        chain = chain | SubstitutionFilter(ENGLISH_POSSESSIVE, "")
-    return chain | DropEmptyFilter()
-
-
 def text_analyzer(language: str) -> Analyzer:
     """Body text: elision, stop words, folding, stemming (Snowball) for ``language``."""
-    language = normalise_language(language)
-    chain = _base(language)
-    if has_stopwords(language):
-        chain = chain | StopFilter(stoplist=frozenset(stopwords_for_language(language)),
-                                   minsize=1)
-    chain = chain | FoldFilter()
-    if has_stemmer(language):
-        chain = chain | StemFilter(lang=language)
-    return chain
+    return RegexTokenizer(WORD) | WordFilter(normalise_language(language))
 
 
 def title_analyzer(language: str) -> Analyzer:
     """Titles, headings, categories: like body text but no stop words, so every word counts."""
-    language = normalise_language(language)
-    chain = _base(language) | FoldFilter()
-    if has_stemmer(language):
-        chain = chain | StemFilter(lang=language)
-    return chain
+    return RegexTokenizer(WORD) | WordFilter(normalise_language(language), stop=False)
 
 
 def spelling_analyzer(language: str) -> Analyzer:
     """Words as written (lower case, accents kept): the vocabulary for "did you mean"."""
-    return _base(normalise_language(language))
+    return RegexTokenizer(WORD) | WordFilter(normalise_language(language), stop=False,
+                                             fold=False, stem=False)
 
 
 def key_analyzer() -> Analyzer:

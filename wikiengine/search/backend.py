@@ -20,46 +20,24 @@ from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter, WholeFragmenter
 from whoosh.query import Or, Prefix, Query, Term
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet, ScoreFacet
 from whoosh.writing import CLEAR, IndexWriter
 
-from . import analysis
+from . import analysis, snippets
 from .document import Hit, SearchDocument, iso
 from .document import MAX_CONTENT_CHARS
 
 log = logging.getLogger(__name__)
 
 #: Bumped when the schema or analysis changes: an older index is rebuilt on open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Characters of body text (its first sentences) whose words join titles, redirects, headings
+#: and categories in the "did you mean" vocabulary (as CirrusSearch suggests from titles and
+#: redirects); all the text would nearly double the indexing time.
+SPELL_LEAD = 300
 _VERSION_FILE = "wikiengine-schema"
-
-
-class SearchMatchFormatter(HtmlFormatter):
-    """Matched words as MediaWiki marks them: ``<span class="searchmatch">word</span>``."""
-
-    def __init__(self) -> None:
-        super().__init__(tagname="span", between=" … ")
-
-    def format_token(self, text, token, replace=False):  # type: ignore[no-untyped-def]
-        from whoosh.highlight import get_text
-
-        return f'<span class="searchmatch">{self._text(get_text(text, token, replace))}</span>'
-
-
-class SnippetFragmenter(ContextFragmenter):
-    """Whoosh's context fragments, stretched to the start or end of the text when close,
-    so a snippet does not lose a sentence's last few characters."""
-
-    def fragment_tokens(self, text, tokens):  # type: ignore[no-untyped-def]
-        for fragment in super().fragment_tokens(text, tokens):
-            if fragment.startchar <= self.surround // 2:
-                fragment.startchar = 0
-            if len(text) - fragment.endchar <= self.surround // 2:
-                fragment.endchar = len(text)
-            yield fragment
 
 
 def make_schema(language: str) -> Schema:
@@ -103,21 +81,18 @@ def to_fields(doc: SearchDocument) -> dict[str, object]:
         "categories": "\n".join(doc.categories),
         "category_keys": "\n".join(doc.categories),
         "content": content,
-        "spell": "\n".join([*names, *doc.headings, *doc.categories, content]),
+        "spell": "\n".join([*names, *doc.headings, *doc.categories, content[:SPELL_LEAD]]),
         "size": doc.size,
         "wordcount": len(content.split()),
         "timestamp": iso(doc.timestamp),
     }
 
 
-def _lead(content: str, length: int = 200) -> str:
-    """The first words of ``content``, escaped: the snippet when no word matched the text."""
-    import html
-
-    text = content[:length]
-    if len(content) > length:
-        text = text.rsplit(" ", 1)[0] + " …"
-    return html.escape(text, quote=False)
+def _light(hit) -> dict:  # type: ignore[no-untyped-def]
+    """A hit's stored fields without the page text."""
+    fields = dict(hit)
+    fields.pop("content", None)
+    return fields
 
 
 class WhooshBackend:
@@ -138,6 +113,7 @@ class WhooshBackend:
         self._search_lock = threading.RLock()
         self._open_lock = threading.Lock()
         self._checked = 0.0
+        self._filters: dict[object, object] = {}
         self.generation = 0
 
     # -- opening ---------------------------------------------------------------------------
@@ -277,44 +253,70 @@ class WhooshBackend:
                     s.search(Term("redirect_ids", str(redirect_id)), limit=None)]
 
     # -- queries -----------------------------------------------------------------------
-    @staticmethod
-    def namespace_filter(namespaces: Iterable[int] | None) -> Query | None:
+    def namespace_filter(self, namespaces: Iterable[int] | None) -> set[int] | None:
+        """Document numbers in ``namespaces`` (None: no filter), cached per searcher.
+
+        Call with the search lock held (inside ``searcher()``).
+        """
         if namespaces is None:
             return None
-        return Or([Term("namespace", str(n)) for n in namespaces]) or None
+        key = tuple(sorted(set(namespaces)))
+        cache = self._filters
+        if cache.get("searcher") is not self._searcher:
+            cache.clear()
+            cache["searcher"] = self._searcher
+        if key not in cache:
+            query = Or([Term("namespace", str(n)) for n in key])
+            cache[key] = set(self._searcher.docs_for_query(query)) if key else set()
+        return cache[key]  # type: ignore[return-value]
 
     def search(self, query: Query, *, namespaces: Iterable[int] | None,
                limit: int, offset: int, snippets: bool = True) -> tuple[int, list[Hit]]:
         """Ranked hits ``offset``..``offset+limit`` of ``query`` and the total count."""
         with self.searcher() as s:
-            results = s.search(query, limit=offset + limit,
+            # optimize=False: every match is scored in one pass, which also counts them;
+            # Whoosh's block skipping needs a second pass for the count and is slower here.
+            results = s.search(query, limit=offset + limit, optimize=False,
                                filter=self.namespace_filter(namespaces))
             total = len(results)
-            results.fragmenter = SnippetFragmenter(maxchars=300, surround=60)
-            results.formatter = SearchMatchFormatter()
-            hits = []
-            for hit in results[offset:offset + limit]:
-                hits.append(self._hit(hit, results, snippets))
-            return total, hits
+            terms = self._query_terms(s, query) if snippets else None
+            return total, [self._hit(hit, terms) for hit in results[offset:offset + limit]]
 
-    def _hit(self, hit, results, snippets: bool) -> Hit:  # type: ignore[no-untyped-def]
+    def _query_terms(self, searcher: Searcher, query: Query) -> dict[str, frozenset[str]]:
+        """Index terms of ``query`` per field, wildcards expanded to the terms they match."""
+        found: dict[str, set[str]] = {}
+        reader = searcher.reader()
+        # (Whoosh's ``existing_terms`` drops leaves after the first: it reuses a variable.)
+        for leaf in query.leaves():
+            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+                word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+                found.setdefault(fieldname, set()).add(word)
+        return {name: frozenset(words) for name, words in found.items()}
+
+    def _normaliser(self, fieldname: str):  # type: ignore[no-untyped-def]
+        """Word → index term for ``fieldname`` (the analyser's cached ``WordFilter.term``)."""
+        last = self.schema[fieldname].analyzer.items[-1]
+        return last.term
+
+    def _hit(self, hit, terms: dict[str, frozenset[str]] | None) -> Hit:  # type: ignore[no-untyped-def]
         fields = hit.fields()
         out = Hit(page_id=int(fields["page_id"]), namespace=int(fields["namespace"]),
                   title=fields.get("prefixed") or fields["title"], score=round(hit.score, 4),
                   size=fields.get("size", 0), wordcount=fields.get("wordcount", 0),
                   timestamp=fields.get("timestamp", ""))
-        if not snippets:
+        if terms is None:
             return out
-        content = fields.get("content", "")
-        out.snippet = hit.highlights("content", text=content[:200_000], top=2) or \
-            _lead(content)
-        whole = Highlighter(fragmenter=WholeFragmenter(), formatter=SearchMatchFormatter())
-        out.titlesnippet = whole.highlight_hit(hit, "title", text=fields["title"], top=1)
-        best = out.titlesnippet.count("searchmatch")
-        for line in fields.get("redirects", "").split("\n") if fields.get("redirects") else ():
-            marked = whole.highlight_hit(hit, "redirects", text=line, top=1)
-            if marked.count("searchmatch") > best:  # the redirect matched better
-                out.redirecttitle, best = line, marked.count("searchmatch")
+        out.snippet = snippets.snippet(fields.get("content", ""), terms.get("content", frozenset()),
+                                       self._normaliser("content"))
+        marked, best = snippets.highlight_all(fields["title"], terms.get("title", frozenset()),
+                                              self._normaliser("title"))
+        out.titlesnippet = marked if best else ""
+        redirect_terms = terms.get("redirects", frozenset())
+        for line in fields.get("redirects", "").split("\n") if redirect_terms else ():
+            _marked, count = snippets.highlight_all(line, redirect_terms,
+                                                    self._normaliser("redirects"))
+            if count > best:  # the redirect matched better than the title
+                out.redirecttitle, best = line, count
         return out
 
     def titles_with_key(self, key: str, namespaces: Iterable[int] | None) -> list[dict]:
@@ -322,7 +324,7 @@ class WhooshBackend:
         with self.searcher() as s:
             found = s.search(Term("keys", analysis.fold(key)), limit=20,
                              filter=self.namespace_filter(namespaces))
-            return [dict(f) for f in found]
+            return [_light(f) for f in found]
 
     def prefix(self, prefix: str, namespaces: Iterable[int] | None, limit: int) -> list[dict]:
         """Stored fields of pages whose prefixed title or a redirect starts with ``prefix``.
@@ -330,9 +332,9 @@ class WhooshBackend:
         Exact matches first, then alphabetical order of the folded title.
         """
         key = analysis.fold(prefix)
-        nsfilter = self.namespace_filter(namespaces)
         with self.searcher() as s:
-            exact = [dict(f) for f in s.search(Term("keys", key), limit=limit, filter=nsfilter)]
+            nsfilter = self.namespace_filter(namespaces)
+            exact = [_light(f) for f in s.search(Term("keys", key), limit=limit, filter=nsfilter)]
             seen = {f["page_id"] for f in exact}
             query = Prefix("keys", key) if key else None
             if query is None:
@@ -341,7 +343,7 @@ class WhooshBackend:
                 query = Every()
             more = s.search(query, limit=limit + len(seen), filter=nsfilter,
                             sortedby=[FieldFacet("sortkey"), ScoreFacet()])
-            rest = [dict(f) for f in more if f["page_id"] not in seen]
+            rest = [_light(f) for f in more if f["page_id"] not in seen]
             return (exact + rest)[:limit]
 
     def suggest(self, words: list[str]) -> list[str]:
@@ -367,13 +369,14 @@ class WhooshBackend:
 
     @staticmethod
     def _closest(reader, word: str) -> str:  # type: ignore[no-untyped-def]
-        """The most frequent known word at edit distance 1, else 2 (same first letter).
+        """The most frequent known word at edit distance 1 (same first letter), else 2 (same
+        first two letters: a two-edit automaton over the whole vocabulary is slow).
 
         (Whoosh's own corrector ranks every word within the distance by frequency alone.)
         """
-        for distance in (1, 2):
+        for distance, prefix in ((1, 1), (2, 2)):
             best, best_freq = "", 0
-            for term in reader.terms_within("spell", word, distance, prefix=1):
+            for term in reader.terms_within("spell", word, distance, prefix=prefix):
                 freq = reader.doc_frequency("spell", term)
                 if term != word and freq > best_freq:
                     best, best_freq = term, freq
