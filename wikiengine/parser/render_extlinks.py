@@ -73,6 +73,8 @@ def make_external_link(ctx: "ParseContext", url: str, text: str, escape: bool = 
         if target not in ("_self", "_parent", "_top"):
             rel = (rel + " " if rel else "") + "noreferrer noopener"
     rel_attr = f' rel="{rel}"' if rel else ""
+    if extra_class:  # no attributes given: "class" comes first (Linker::makeExternalLink)
+        return f'<a class="{cls}"{rel_attr}{attrs} href="{htmlspecialchars(url)}">{text}</a>'
     return f'<a{rel_attr} class="{cls}"{attrs} href="{htmlspecialchars(url)}">{text}</a>'
 
 

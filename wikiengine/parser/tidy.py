@@ -165,7 +165,10 @@ def _serialize_children(parent, before: list[str] | None) -> str:
             elif blank:
                 out.append(text)
             else:
-                add_inline(text, True)
+                lead = len(text) - len(text.lstrip(_WS))
+                if lead:  # usually a separate whitespace token in the source
+                    out.append(text[:lead])
+                add_inline(text[lead:], True)
         elif tag == "-comment" or tag in _METADATA:
             html = child.html or ""
             if state["open"]:
