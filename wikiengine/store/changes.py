@@ -20,8 +20,9 @@ RC_MAX_AGE = _dt.timedelta(days=90)
 
 def log(session: Session, log_type: str, action: str, actor: Actor, title: Title,
         comment: str = "", params: dict[str, Any] | None = None, page_id: int | None = None,
-        timestamp: _dt.datetime | None = None, bot: bool = False) -> LogEntry:
-    """Write a ``logging`` row and its recent-change row; returns the log entry."""
+        timestamp: _dt.datetime | None = None, bot: bool = False, rc: bool = True) -> LogEntry:
+    """Write a ``logging`` row and (unless ``rc`` is False, as for page creations whose
+    recent change is the edit itself) its recent-change row; returns the log entry."""
     when = timestamp or utcnow()
     entry = LogEntry(type=log_type, action=action, timestamp=when, actor_id=actor.actor_id,
                      namespace=title.namespace, title=title.dbkey, page_id=page_id,
@@ -29,6 +30,8 @@ def log(session: Session, log_type: str, action: str, actor: Actor, title: Title
                      deleted=0)
     session.add(entry)
     session.flush()
+    if not rc:
+        return entry
     session.add(RecentChange(
         timestamp=when, actor_id=actor.actor_id, namespace=title.namespace, title=title.dbkey,
         comment=comment, minor=False, bot=bot, new=False, page_id=page_id or 0,

@@ -169,8 +169,8 @@ def move_page(session: Session, old: Title, new: Title, user: User, reason: str 
     actor = users.get_actor(session, user)
     redirect_id = None
     if leave_redirect:
-        result = rv.save_page(session, old, redirect_text(new), user, summary=comment,
-                              check_permissions=False)
+        result = rv._create(session, old, redirect_text(new), user, comment, False, False,
+                            False, log_creation=False)
         redirect_id = result.page.page_id
     changes.log(session, "move", "move", actor, old, reason, page_id=page.page_id,
                 params={"target": new.prefixed_text, "noredir": not leave_redirect,

@@ -194,7 +194,7 @@ def _check_not_deleted_since(session: Session, title: Title, base_rev_id: int | 
 
 
 def _create(session: Session, title: Title, text: str, user: User, summary: str,
-            minor: bool, bot: bool, create_only: bool) -> SaveResult:
+            minor: bool, bot: bool, create_only: bool, log_creation: bool = True) -> SaveResult:
     from wikiengine import rendering
 
     output = rendering.parse_for_links(session, title, text)
@@ -217,6 +217,10 @@ def _create(session: Session, title: Title, text: str, user: User, summary: str,
     assert page is not None
     revision = _write_revision(session, page, title, text, user, summary, minor, bot,
                                parent_id=None, output=output, now=now)
+    if log_creation:  # the redirect a move leaves behind is part of the move's log entry
+        changes.log(session, "create", "create", users.get_actor(session, user), title, summary,
+                    page_id=page.page_id, params={"revid": revision.rev_id}, timestamp=now,
+                    rc=False)
     derived.invalidate_backlinks(session, title, links=True)
     return SaveResult(page, revision, created=True, output=output)
 

@@ -130,6 +130,20 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.flush()
 
 
+def set_option(session: Session, user: User, key: str, value: object) -> None:
+    """Store one preference (``language`` for the interface language, …) in the JSON
+    options; ``None`` removes it."""
+    if user.user_id is None:
+        raise InvalidInput("Anonymous visitors have no preferences.", code="notloggedin")
+    options = dict(user.options or {})
+    if value is None:
+        options.pop(key, None)
+    else:
+        options[key] = value
+    user.options = options  # a new dict, so the JSON column is seen as changed
+    session.flush()
+
+
 def anonymous(ip: str) -> User:
     """A transient, never-stored User for a visitor at ``ip`` (``user_id`` None)."""
     user = User(name=ip.strip() or "127.0.0.1", password="", options={})
