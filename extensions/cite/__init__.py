@@ -24,6 +24,7 @@ REF_ATTRIBUTES = ("name", "group", "follow", "extends", "dir")
 REFERENCES_ATTRIBUTES = ("group", "responsive")
 MAX_NESTING = 20
 _INCLUDED_REF = re.compile(r"<ref(erences)?\b[^>]*+>", re.I)
+_INCLUDED_REFERENCES = re.compile(re.escape(MARKER_PREFIX) + "-(?i:references)-")
 _TAGS_AND_COMMENTS = re.compile(r"<(\w++)[^>]*+>.*?</\1\s*>|<!--.*?-->", re.S)
 
 
@@ -188,7 +189,9 @@ def make_hooks(config: dict) -> tuple[Any, Any, Any]:
         state.in_references = group
         state.depth += 1
         try:
-            if content:
+            if content and content.strip():
+                if _INCLUDED_REFERENCES.search(content):  # {{#tag:references|…<references/>…}}
+                    return error_html(state.lang, "cite_error_included_references")
                 count = content.count(MARKER_PREFIX + "-ref-")
                 for argv, text in state.stack.rollback(count):
                     _guarded_ref(ctx, state, text, argv)

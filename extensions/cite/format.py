@@ -105,7 +105,9 @@ MESSAGES = {
 
 def error_html(lang: str, key: str, *params: str) -> str:
     """``ErrorReporter::plain``: the message in a ``mw-ext-cite-error`` span."""
-    table = MESSAGES.get(lang, MESSAGES["en"])
+    if lang not in MESSAGES:
+        lang = "en"
+    table = MESSAGES[lang]
     text = table.get(key) or MESSAGES["en"][key]
     for i, p in enumerate(params, 1):
         text = text.replace(f"${i}", html.escape(p))
@@ -177,6 +179,11 @@ def mark_html(anchors: Anchors, ref: Ref, use: int, custom: list[str] | None) ->
 
 
 # -- lists ----------------------------------------------------------------------------------
+#: decimal separator of the languages whose separator is not "." (Language::formatNum)
+DECIMAL_SEPARATORS = {"fr": ",", "br": ",", "de": ",", "nl": ",", "es": ",", "it": ",",
+                      "sr": ",", "ru": ",", "pt": ","}
+
+
 class ListFormatter:
     """Formats one group's references; ``parse`` half-parses a ref's wikitext."""
 
@@ -184,6 +191,7 @@ class ListFormatter:
         self.anchors = anchors
         self.lang = lang
         self.parse = parse
+        self.separator = DECIMAL_SEPARATORS.get(lang, ".")
 
     def _text(self, ref: Ref) -> str:
         if ref.text is None:
@@ -201,7 +209,8 @@ class ListFormatter:
         width = len(str(max(ref.count - 1, 0)))
         links = " ".join(
             f'<sup><a href="#{attr(a.link(ref_anchor(a, ref, i)))}">'
-            f"{label(ref, None)}.{str(i).zfill(width)}</a></sup>" for i in range(ref.count))
+            f"{label(ref, None)}{self.separator}{str(i).zfill(width)}</a></sup>"
+            for i in range(ref.count))
         return f'<span class="mw-cite-backlink">↑ {links}</span>'
 
     def item(self, ref: Ref, children: list[Ref]) -> str:
