@@ -244,3 +244,14 @@ def test_bulk_writes_of_an_importer_are_followed(wiki) -> None:
         session.execute(update(Page).where(Page.page_id == page_id).values(latest=rev_id))
     assert search.flush(app=wiki)
     assert titles(wiki, "moulin marée") == ["Moulin de Kerhuon"]
+
+
+def test_editing_a_template_reindexes_the_pages_that_use_it(wiki) -> None:
+    save(wiki, "Modèle:Horaires", "Ouvert le samedi matin.")
+    save(wiki, "Marché de Saint-Martin", "Le marché. {{Horaires}}")
+    assert search.flush(app=wiki)
+    assert "Marché de Saint-Martin" in titles(wiki, "samedi", namespaces=[0])
+    save(wiki, "Modèle:Horaires", "Ouvert le dimanche midi.")
+    assert search.flush(app=wiki)
+    assert titles(wiki, "dimanche", namespaces=[0]) == ["Marché de Saint-Martin"]
+    assert titles(wiki, "samedi", namespaces=[0]) == []

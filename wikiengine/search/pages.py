@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import CategoryLink, Content, Page, Redirect, Revision
+from ..models import CategoryLink, Content, Page, Redirect, Revision, TemplateLink
 from ..namespaces import Namespaces
 from ..title import Title
 from . import plaintext
@@ -26,6 +26,8 @@ from .document import SearchDocument, html_to_text
 log = logging.getLogger(__name__)
 
 BATCH = 200
+#: Pages reindexed at most when a page they transclude (a template) changes.
+MAX_DEPENDANTS = 5000
 
 
 def site_namespaces(app: Flask) -> Namespaces:
@@ -71,7 +73,8 @@ def page_ids_for_names(session: Session, names: Iterable[tuple[int, str]]) -> di
 def build(app: Flask, session: Session, page_ids: Iterable[int]) -> Batch:
     """Documents for ``page_ids``; missing pages and redirect pages go to ``removed``.
 
-    A redirect page adds its target to ``also`` (the target lists its redirects).
+    A redirect page adds its target to ``also`` (the target lists its redirects); a page
+    transcluded by others (a template) adds them (their text shows it).
     """
     batch = Batch()
     ids = sorted(set(page_ids))
@@ -102,6 +105,7 @@ def _build_part(app: Flask, session: Session, ids: list[int], batch: Batch) -> N
     batch.also.update(target for _, target in redirect_rows)
     if not pages:
         return
+    batch.also.update(_transcluders(session, {(r[0].namespace, r[0].title) for r in pages}))
     page_ids = [row[0].page_id for row in pages]
     categories: dict[int, list[str]] = {}
     for from_id, to in session.execute(select(CategoryLink.from_id, CategoryLink.to)
@@ -130,6 +134,21 @@ def _build_part(app: Flask, session: Session, ids: list[int], batch: Batch) -> N
             doc.redirects.append(Title.make(from_ns, from_title, ns).prefixed_text)
             doc.redirect_ids.append(from_id)
         batch.documents.append(doc)
+
+
+def _transcluders(session: Session, names: set[tuple[int, str]]) -> set[int]:
+    """Pages that transclude one of ``names``: their rendered text changes with it
+    (at most ``MAX_DEPENDANTS``; beyond that ``wikiengine rebuild-search`` catches up)."""
+    found: set[int] = set()
+    rows = session.execute(select(TemplateLink.from_id, TemplateLink.namespace, TemplateLink.title)
+                           .where(TemplateLink.title.in_({t for _, t in names}))
+                           .limit(MAX_DEPENDANTS * 2))
+    for from_id, ns, title in rows:
+        if (ns, title) in names:
+            found.add(from_id)
+            if len(found) >= MAX_DEPENDANTS:
+                break
+    return found
 
 
 def _fill_text(app: Flask, session: Session, doc: SearchDocument, title: Title, text: str,
