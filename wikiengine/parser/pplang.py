@@ -312,12 +312,15 @@ def _commafy(num: str, nosep: bool) -> str:
 
 
 def format_num(ctx: Any, number: str, nosep: bool = False) -> str:
-    """``Language::formatNum`` (``formatNumNoSeparators`` with ``nosep``)."""
+    """``Language::formatNum``; with ``nosep`` ``formatNumNoSeparators``, which neither
+    groups digits nor changes the decimal separator (only digits would be transformed, and
+    English and French keep ASCII digits)."""
     if number == "" or number is None:
         return number
-    lang = lang_of(ctx)
-    out = _commafy(number.strip(), nosep)
-    table = SEPARATORS.get(lang)
+    if nosep:
+        return number
+    out = _commafy(number.strip(), False)
+    table = SEPARATORS.get(lang_of(ctx))
     if table:
         out = "".join(table.get(ch, ch) for ch in out)
     return out
