@@ -109,3 +109,9 @@ def test_app_loads_enabled_extensions_and_shows_special_version(app, client) -> 
     assert css.status_code == 200 and b".mw-highlight" in css.data
     assert client.get("/extensions/nothing/x.css").status_code == 404
     assert client.get("/extensions/syntaxhighlight/../__init__.py").status_code == 404
+
+
+def test_special_version_in_french(app, client) -> None:
+    body = client.get("/wiki/Special:Version?uselang=fr", follow_redirects=True).get_data(
+        as_text=True)
+    assert "Extensions installées" in body and "Logiciels installés" in body

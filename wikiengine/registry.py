@@ -276,10 +276,29 @@ def fire(event: str, app: Any = None, **payload: Any) -> None:
     get_registry(app).fire(event, **payload)
 
 
+BUILTIN_TRANSLATIONS = Path(__file__).resolve().parents[1] / "extensions" / "translations"
+
+
+def _add_translations(app: Any, folders: list[Path]) -> None:
+    """Compile the extensions' catalogues and let Flask-Babel read them; the wiki's own
+    catalogue stays last, so its translations win over an extension's."""
+    from .i18n import compile_catalogues
+
+    babel = app.extensions.get("babel")
+    if babel is None:
+        return
+    for folder in folders:
+        if folder.is_dir():
+            compile_catalogues(folder)
+            if str(folder) not in babel.translation_directories:
+                babel.translation_directories.insert(0, str(folder))
+
+
 def init_app(app: Any) -> None:
     """Load ``EXTENSIONS`` and register their special pages, static files and Special:Version."""
     names = list(app.config.get("EXTENSIONS") or [])
     reg = build(names, app.config)
     app.extensions["registry"] = reg
+    _add_translations(app, [BUILTIN_TRANSLATIONS, *reg.translation_folders])
     from extensions import version
     version.init_app(app, reg)
