@@ -2,8 +2,8 @@
 
 Owns the handlers of ``#if #ifeq #iferror #ifexpr #expr #switch #ifexist #time #timel
 #rel2abs #titleparts`` and the string functions ``#len #pos #rpos #sub #count #replace
-#explode #urldecode`` (``$wgPFEnableStringFunctions``), their French names on a French wiki,
-and their error messages (``<strong class="error">…</strong>``, in the content language).
+#explode #urldecode`` (``$wgPFEnableStringFunctions``) and their error messages
+(``<strong class="error">…</strong>``, in the content language).
 Branches are expanded lazily, as MediaWiki's SFH_OBJECT_ARGS handlers do, so a 10,000-deep
 ``#if`` nest costs only the branches taken and stays inside the preprocessor's limits.
 """
@@ -49,12 +49,9 @@ MESSAGES = {
     },
 }
 
-#: French names of the functions (ParserFunctions.i18n.magic.php), on a French wiki
-FRENCH_NAMES = {"#si": "#if", "#siégal": "#ifeq", "#sierreur": "#iferror",
-                "#siexpr": "#ifexpr", "#siexiste": "#ifexist", "#selon": "#switch",
-                "#heure": "#time", "#heurel": "#timel", "#relenabs": "#rel2abs",
-                "#partiesdutitre": "#titleparts"}
-_DEFAULTS = {"en": ("#default",), "fr": ("#default", "#défaut")}
+#: ``#default``: ParserFunctions.i18n.magic.php has no French synonyms (French wikis write
+#: the English names), so every content language matches only this one
+_DEFAULTS = ("#default",)
 _ERROR_CLASS = re.compile(r'<(?:strong|span|p|div)\s(?:[^\s>]*\s+)*?class="(?:[^"\s>]*\s+)*?'
                           r'error(?:\s[^">]*)?"')
 
@@ -136,7 +133,7 @@ def pf_switch(ctx: Any, frame: Any, args: list) -> str:
     if not args:
         return ""
     primary = _decode(_text(args[0]))
-    defaults = _DEFAULTS[_lang(ctx)]
+    defaults = _DEFAULTS
     found = default_found = False
     default = None
     last_had_no_equals = False
@@ -428,7 +425,3 @@ def register(registry: Any, config: Any) -> None:
         functions.update(STRING_FUNCTIONS)
     for name, fn in functions.items():
         registry.add_function(name, fn)
-    if config.get("LANGUAGE") == "fr":
-        for alias, name in FRENCH_NAMES.items():
-            if name in functions:
-                registry.add_function(alias, functions[name])
