@@ -80,7 +80,7 @@ def _format_links(comment: str, ctx: "ParseContext", local: bool) -> str:
         target = target.lstrip(":")
         if not target:
             return m.group(0)
-        inside, trail = split_trail(m.group(3))
+        inside, trail = split_trail(m.group(3), ctx.site.language)
         link_text = text
         if ctx.title.has_subpages:
             target, new_text = normalize_subpage_link(ctx.title, target, None if m.group(2) else "")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .sanitizer import (decode_char_references, escape_id_for_attribute, escape_id_for_link,
                         htmlspecialchars)
+from .render_i18n import msg
 from .strip import HEADING_MARKER_RE, MARKER_PREFIX
 
 if TYPE_CHECKING:
@@ -218,7 +219,8 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
     if enough_toc:
         if 0 < prevtoclevel < max_toc:
             toc.append(_toc_unindent(prevtoclevel - 1))
-        toc_html = toc_list("".join(toc))
+        lang = ctx.options.interface_language
+        toc_html = toc_list("".join(toc), lang, msg(lang, "toc"))
         ctx.output.toc_html = toc_html
         toc_html = TOC_START + toc_html + TOC_END
     if is_main:
@@ -264,6 +266,8 @@ def replace_edit_sections(text: str, ctx: "ParseContext", enabled: bool = True) 
     if not enabled:
         return EDITSECTION_RE.sub("", text)
 
+    lang = ctx.options.interface_language
+
     def repl(m: re.Match[str]) -> str:
         import html as _html
         page = _html.unescape(m.group(1))
@@ -275,9 +279,9 @@ def replace_edit_sections(text: str, ctx: "ParseContext", enabled: bool = True) 
         href = ctx.site.local_url(t.prefixed_dbkey, "action=edit&section=" + section)
         title_attr = ""
         if content is not None:
-            title_attr = f' title="{htmlspecialchars("Edit section: " + content)}"'
+            title_attr = f' title="{htmlspecialchars(msg(lang, "editsectionhint", content))}"'
         return ('<span class="mw-editsection"><span class="mw-editsection-bracket">[</span>'
-                f'<a href="{htmlspecialchars(href)}"{title_attr}>edit</a>'
+                f'<a href="{htmlspecialchars(href)}"{title_attr}>{msg(lang, "editsection")}</a>'
                 '<span class="mw-editsection-bracket">]</span></span>')
 
     return EDITSECTION_RE.sub(repl, text)

@@ -15,6 +15,7 @@ from wikiengine.namespaces import CATEGORY, FILE, MAIN, MEDIA, SPECIAL
 from wikiengine.title import InvalidTitle, Title
 
 from .quotes import do_quotes
+from .render_i18n import link_trail, msg
 from .sanitizer import decode_char_references, escape_id_for_external_interwiki, \
     escape_id_for_link, htmlspecialchars
 from .strip import ANY_MARKER_RE, MARKER_PREFIX
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 _TC = r" %!\"$&'()*,\-./0-9:;=?@A-Z\\^_`a-z~\u0080-\U0010ffff+#%"
 _E1 = re.compile(r"^([" + _TC + r"]+)(?:\|(.+?))?]](.*)$", re.S)
 _E1_IMG = re.compile(r"^([" + _TC + r"]+)\|(.*)$", re.S)
-_LINK_TRAIL = re.compile(r"^([a-z]+)(.*)$", re.S)
 _HOLDER_RE = re.compile(r"<!--(IW)?LINK'\" (\d+)-->")
 NOPARSE = MARKER_PREFIX + "NOPARSE"
 
@@ -52,10 +52,10 @@ SPECIAL_PAGES = {s.lower(): s for s in """ActiveUsers AllMessages AllMyUploads A
     Withoutinterwiki""".split()}
 
 
-def split_trail(trail: str) -> tuple[str, str]:
-    """Linker::splitTrail with English's link trail /^([a-z]+)(.*)$/."""
+def split_trail(trail: str, lang: str = "en") -> tuple[str, str]:
+    """Linker::splitTrail with the link trail of content language ``lang``."""
     if trail:
-        m = _LINK_TRAIL.match(trail)
+        m = link_trail(lang).match(trail)
         if m:
             return m.group(1), m.group(2)
     return "", trail
@@ -165,7 +165,7 @@ class LinkHolders:
         return self._n
 
     def make_holder(self, nt: Any, text: str, trail: str = "", prefix: str = "") -> str:
-        inside, trail = split_trail(trail)
+        inside, trail = split_trail(trail, self.ctx.site.language)
         key = self._next()
         entry = (nt, prefix + text + inside)
         if nt.interwiki:
@@ -267,7 +267,8 @@ def make_broken_link(ctx: "ParseContext", nt: Any, text: str) -> str:
         url = ctx.site.local_url(nt.prefixed_dbkey)
     else:
         url = ctx.site.local_url(nt.prefixed_dbkey, "action=edit&redlink=1")
-    title = htmlspecialchars(nt.prefixed_text + " (page does not exist)")
+    title = htmlspecialchars(msg(ctx.options.interface_language, "red-link-title",
+                                 nt.prefixed_text))
     return f'<a href="{htmlspecialchars(url)}" class="new" title="{title}">{text}</a>'
 
 
@@ -276,8 +277,8 @@ def make_interwiki_link(ctx: "ParseContext", nt: Any, text: str) -> str:
     return f'<a href="{href}" class="extiw" title="{htmlspecialchars(nt.prefixed_text)}">{text}</a>'
 
 
-def make_self_link(text: str, trail: str, prefix: str = "") -> str:
-    inside, trail = split_trail(trail)
+def make_self_link(text: str, trail: str, prefix: str = "", lang: str = "en") -> str:
+    inside, trail = split_trail(trail, lang)
     return f'<a class="mw-selflink selflink">{prefix}{text}{inside}</a>{trail}'
 
 
@@ -409,7 +410,7 @@ def replace_internal_links(s: str, ctx: "ParseContext", holders: LinkHolders) ->
                 continue
         if ns != SPECIAL and not iw and nt.dbkey and not nt.fragment \
                 and nt.namespace == ctx.title.namespace and nt.dbkey == ctx.title.dbkey:
-            out.append(make_self_link(text, trail, prefix))
+            out.append(make_self_link(text, trail, prefix, site.language))
             continue
         if ns == MEDIA:
             ctx.output.images[nt.dbkey] = True
@@ -417,7 +418,7 @@ def replace_internal_links(s: str, ctx: "ParseContext", holders: LinkHolders) ->
             continue
         if not iw and (ns == SPECIAL and nt.dbkey.split("/", 1)[0].lower() in SPECIAL_PAGES
                        or (ns == MAIN and not nt.dbkey)):
-            inside, trail2 = split_trail(trail)
+            inside, trail2 = split_trail(trail, site.language)
             link_html = make_known_link(ctx, nt, prefix + text + inside)
             out.append(armor_links(link_html, ctx) + trail2)
             continue

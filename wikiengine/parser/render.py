@@ -16,6 +16,7 @@ from .headings import (TOC_PLACEHOLDER, do_headings, finalize_toc, format_headin
 from .links import NOPARSE, LinkHolders, replace_internal_links
 from .quotes import do_all_quotes
 from .render_extlinks import do_magic_links, replace_external_links
+from .render_i18n import msg
 from .sanitizer import normalize_char_references, remove_html_tags
 from .tables import do_table_stuff
 from .tidy import armor_french_spaces, tidy
@@ -119,7 +120,8 @@ def redirect_header(target, ctx: ParseContext) -> str:
         link = make_broken_link(ctx, target, text)
     if not target.interwiki and target.namespace >= 0:
         ctx.output.add_link(target.without_fragment())
-    return ('<div class="redirectMsg"><p>Redirect to:</p><ul class="redirectText"><li>'
+    label = msg(ctx.options.interface_language, "redirectto")
+    return (f'<div class="redirectMsg"><p>{label}</p><ul class="redirectText"><li>'
             + link + "</li></ul></div>")
 
 

@@ -143,7 +143,7 @@ def replace_external_links(text: str, ctx: "ParseContext") -> str:
             linktype = "autonumber"
         else:
             end = matches[idx + 1].start() if idx + 1 < len(matches) else len(text)
-            dtrail, _rest = split_trail(text[pos:end])
+            dtrail, _rest = split_trail(text[pos:end], ctx.site.language)
             trail_start = pos + len(dtrail)
         url = clean_url(url)
         out.append(make_external_link(ctx, url, label, False, linktype) + dtrail)

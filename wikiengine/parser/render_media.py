@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .render_i18n import msg
 from .sanitizer import htmlspecialchars, strip_all_tags
 
 if TYPE_CHECKING:
@@ -22,6 +23,33 @@ _THUMB = {"thumbnail", "thumb"}
 _FRAMED = {"framed", "frame", "enframed"}
 
 
+#: Localised image options (MessagesFr.php): word -> English word, "prefix=" -> "prefix=".
+_IMAGE_ALIASES: dict[str, dict[str, str]] = {
+    "fr": {
+        "vignette": "thumb", "droite": "right", "gauche": "left", "néant": "none",
+        "centré": "center", "cadre": "frame", "encadré": "frame", "sans_cadre": "frameless",
+        "non_encadré": "frameless", "non-encadré": "frameless", "redresse": "upright",
+        "bordure": "border", "ligne-de-base": "baseline", "indice": "sub", "exposant": "super",
+        "haut": "top", "texte-haut": "text-top", "milieu": "middle", "bas": "bottom",
+        "texte-bas": "text-bottom",
+        "vignette=": "thumb=", "redresse=": "upright=", "lien=": "link=",
+        "alternative=": "alt=", "classe=": "class=", "langue=": "lang=",
+    },
+}
+
+
+def _localised_option(p: str, aliases: dict[str, str]) -> str:
+    low = p.lower()
+    if low in aliases:
+        return aliases[low]
+    if "=" in p:
+        key, value = p.split("=", 1)
+        repl = aliases.get(key.strip().lower() + "=")
+        if repl:
+            return repl + value
+    return p
+
+
 def is_bad_image(ctx: "ParseContext", nt: Any) -> bool:
     bad = ctx.ext_state.get("bad_images")
     return bool(bad) and nt.dbkey in bad
@@ -31,8 +59,11 @@ def _parse_options(parts: list[str], ctx: "ParseContext") -> tuple[dict, dict, s
     frame: dict[str, Any] = {}
     handler: dict[str, Any] = {}
     caption = ""
+    aliases = _IMAGE_ALIASES.get(ctx.site.language)
     for part in parts:
         p = part.strip()
+        if aliases:
+            p = _localised_option(p, aliases)
         low = p.lower()
         if low in _THUMB:
             frame["thumbnail"] = True
@@ -248,7 +279,8 @@ def _thumb(ctx: "ParseContext", nt: Any, info: Any, frame: dict, handler: dict,
             zoom = ""
         else:
             href = htmlspecialchars(ctx.site.local_url(nt.prefixed_dbkey))
-            zoom = f'<div class="magnify"><a href="{href}" class="internal" title="Enlarge"></a></div>'
+            more = htmlspecialchars(msg(ctx.options.interface_language, "thumbnail-more"))
+            zoom = f'<div class="magnify"><a href="{href}" class="internal" title="{more}"></a></div>'
     s = (f'<div class="thumb t{align}"><div class="thumbinner" style="width:{outer}px;">'
          f'{inner}  <div class="thumbcaption">{zoom}{frame.get("caption", "")}</div></div></div>')
     return s.replace("\n", " ")
