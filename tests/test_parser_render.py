@@ -75,3 +75,16 @@ def test_existence_is_asked_once_for_all_links() -> None:
     out = parse(text, "Sandbox", source, ParserOptions(), site)
     assert Counting.calls == 1
     assert len(out.links) == 200
+
+
+CASES_FR = json.loads((DATA / "cases_fr.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES_FR, ids=[c["name"] for c in CASES_FR])
+def test_french_wiki(case: dict) -> None:
+    site = SiteConfig(language="fr", namespaces=Namespaces(language="fr", meta="Projet"))
+    source = DictPageSource({"Accueil": "x"}, namespaces=site.namespaces)
+    out = parse(case["wikitext"], case["title"], source,
+                ParserOptions(interface_language="fr"), site)
+    for s in case["html_contains"]:
+        assert s in out.html, (s, out.html)
