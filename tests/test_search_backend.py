@@ -194,3 +194,13 @@ def test_too_long_and_empty_messages(backend: WhooshBackend) -> None:
         parse(" * ", backend.schema)
     assert empty.value.code == "empty"
     assert parse("lav\x00oir", backend.schema).text == "lav oir"
+
+
+def test_an_interrupted_rebuild_is_seen_by_every_process(tmp_path: Path) -> None:
+    first = WhooshBackend(tmp_path / "index", "fr")
+    first.open()
+    other = WhooshBackend(tmp_path / "index", "fr")  # another worker process, same folder
+    other.open()
+    assert first.needs_rebuild and other.needs_rebuild and "incomplete" in other.message
+    other.replace_all(load_docs())
+    assert not first.needs_rebuild

@@ -38,6 +38,9 @@ SCHEMA_VERSION = 2
 #: redirects); all the text would nearly double the indexing time.
 SPELL_LEAD = 300
 _VERSION_FILE = "wikiengine-schema"
+#: Present while the index is incomplete (created empty, rebuild not finished): every process
+#: sharing the folder sees it, so a rebuild interrupted by a crash is started again.
+_MARKER = "needs-rebuild"
 
 
 def make_schema(language: str) -> Schema:
@@ -106,7 +109,6 @@ class WhooshBackend:
         self.path = Path(path)
         self.language = analysis.normalise_language(language)
         self.schema = make_schema(self.language)
-        self.needs_rebuild = False
         self.message = ""
         self._index: whoosh_index.Index | None = None
         self._searcher: Searcher | None = None
@@ -115,6 +117,11 @@ class WhooshBackend:
         self._checked = 0.0
         self._filters: dict[object, object] = {}
         self.generation = 0
+
+    @property
+    def needs_rebuild(self) -> bool:
+        """The index lacks pages: recreated empty, or its last rebuild did not finish."""
+        return (self.path / _MARKER).exists()
 
     # -- opening ---------------------------------------------------------------------------
     def open(self) -> whoosh_index.Index:
@@ -137,6 +144,10 @@ class WhooshBackend:
                 ix = whoosh_index.open_dir(str(self.path))
                 with ix.searcher() as searcher:
                     searcher.doc_count()
+                if self.needs_rebuild:
+                    self.message = (f"the search index {self.path} was left incomplete: "
+                                    "it will be rebuilt.")
+                    log.warning(self.message)
                 return ix
             except Exception as exc:  # corrupt files: any Whoosh or OS error
                 problem = f"the search index {self.path} is unreadable ({exc.__class__.__name__})"
@@ -150,7 +161,7 @@ class WhooshBackend:
         self.path.mkdir(parents=True)
         ix = whoosh_index.create_in(str(self.path), self.schema)
         (self.path / _VERSION_FILE).write_text(str(SCHEMA_VERSION))
-        self.needs_rebuild = True
+        (self.path / _MARKER).write_text(problem)
         return ix
 
     def reset(self, problem: str) -> None:
@@ -232,7 +243,7 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit(mergetype=CLEAR)
-        self.needs_rebuild = False
+        (self.path / _MARKER).unlink(missing_ok=True)
         self.message = ""
         self._changed()
         return count

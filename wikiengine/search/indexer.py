@@ -99,22 +99,25 @@ class Indexer:
                 self._done.notify_all()
 
     def _process(self, items: list[object]) -> None:
-        rebuild = _REBUILD in items
         try:
-            rebuild = rebuild or self.backend.open() is not None and self.backend.needs_rebuild
-        except Exception:  # unreadable folder: the update below reports it
+            self.backend.open()
+            # Rebuild while the index is incomplete; a requested rebuild that another process
+            # (or an earlier batch) has finished meanwhile is not done twice.
+            rebuild = self.backend.needs_rebuild
+        except Exception:  # unreadable folder: the work below reports it
             log.exception("search: the index could not be opened")
+            rebuild = _REBUILD in items
         if rebuild:
             self.rebuilding = True
+            self._retry(self._rebuild)
+            return  # the rebuild read every page after these items were committed
+        self.rebuilding = False
         ids: set[int] = set()
         names: set[tuple[int, str]] = set()
         for item in items:
             if isinstance(item, tuple):
                 ids |= item[1]
                 names |= item[2]
-        if rebuild:
-            self._retry(lambda: self._rebuild())
-            return  # the rebuild read every page after these were committed
         if ids or names:
             self._retry(lambda: self._update(ids, names))
 
