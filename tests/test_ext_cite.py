@@ -51,7 +51,7 @@ def test_french_messages() -> None:
     html = render("<ref/>", lang="fr")
     # the space before the colon becomes a non-breaking space, as in MediaWiki's French
     assert ('<span class="error mw-ext-cite-error" lang="fr" dir="ltr">Erreur de référence&#160;: '
-            'La balise ouvrante <code>&lt;ref&gt;</code> est mal formée ou a un mauvais nom</span>'
+            'La balise ouvrante <code>&lt;ref&gt;</code> est mal formée ou a un mauvais nom.</span>'
             ) in html
 
 

@@ -56,44 +56,45 @@ MESSAGES = {
             "Define more in the <nowiki>[[MediaWiki:$2]]</nowiki> message.",
         "cite_error_ref_too_deep": "<code>&lt;ref&gt;</code> tags are nested too deeply",
     },
-    "fr": {
+    "fr": {  # i18n/fr.json of Cite (the 1.39 wording where it changed since)
         "cite_error": "Erreur de référence : $1",
-        "cite_error_ref_numeric_key": "Balise <code>&lt;ref&gt;</code> incorrecte ; le nom ne "
-                                      "peut être un simple entier. Utilisez un titre descriptif",
+        "cite_error_ref_numeric_key": "Balise <code>&lt;ref&gt;</code> incorrecte : la valeur de "
+                                      "l’attribut <code>name</code> ne peut être un simple "
+                                      "entier. Utilisez un titre descriptif.",
         "cite_error_ref_no_key": "La balise ouvrante <code>&lt;ref&gt;</code> est mal formée "
-                                 "ou a un mauvais nom",
+                                 "ou a un mauvais nom.",
         "cite_error_ref_too_many_keys": "Balise <code>&lt;ref&gt;</code> incorrecte ; noms "
                                         "incorrects, par exemple trop nombreux",
-        "cite_error_ref_no_input": "Balise <code>&lt;ref&gt;</code> incorrecte ; les références "
-                                   "sans nom doivent avoir un contenu",
+        "cite_error_ref_no_input": "Balise <code>&lt;ref&gt;</code> incorrecte : les "
+                                   "références sans nom doivent avoir un contenu.",
         "cite_error_ref_invalid_dir": "<code>dir=\"$1\"</code> non valide, doit être "
                                       "<code>ltr</code> ou <code>rtl</code>",
-        "cite_error_ref_nested_extends": "<code>extends=\"$1\"</code> non valide, la référence "
-                                         "« $1 » étend déjà « $2 »",
-        "cite_error_references_invalid_parameters": "Paramètre non valide dans la balise "
+        "cite_error_ref_nested_extends": "L’extension des balises <code>&lt;ref&gt;</code> "
+                                         "au-delà d’un niveau de profondeur n’est pas autorisée.",
+        "cite_error_references_invalid_parameters": "Paramètre incorrect dans la balise "
                                                     "<code>&lt;references&gt;</code>",
         "cite_error_references_no_text": "Balise <code>&lt;ref&gt;</code> incorrecte : aucun "
                                          "texte n’a été fourni pour les références nommées "
                                          "<code>$1</code>",
-        "cite_error_included_ref": "Balise de fermeture <code>&lt;/ref&gt;</code> manquante "
-                                   "pour la balise <code>&lt;ref&gt;</code>",
-        "cite_error_included_references": "Balise de fermeture manquante pour "
-                                          "<code>&lt;references&gt;</code>",
+        "cite_error_included_ref": "Balise fermante <code>&lt;/ref&gt;</code> manquante pour "
+                                   "la balise <code>&lt;ref&gt;</code>",
+        "cite_error_included_references": "Balise fermante manquante pour "
+                                          "<code>&lt;reference&gt;</code>",
         "cite_error_group_refs_without_references": "Des balises <code>&lt;ref&gt;</code> "
             "existent pour un groupe nommé « $1 », mais aucune balise "
             "<code>&lt;references group=\"$1\"/&gt;</code> correspondante n’a été trouvée",
         "cite_error_references_group_mismatch": "La balise <code>&lt;ref&gt;</code> dans "
-            "<code>&lt;references&gt;</code> a un attribut de groupe « $1 » qui entre en "
-            "conflit.",
+            "<code>&lt;references&gt;</code> a un attribut de groupe « $1 » en conflit.",
         "cite_error_references_missing_key": "La balise <code>&lt;ref&gt;</code> nommée « $1 » "
             "définie dans <code>&lt;references&gt;</code> n’est pas utilisée dans le texte "
             "précédent.",
         "cite_error_references_no_key": "La balise <code>&lt;ref&gt;</code> définie dans "
             "<code>&lt;references&gt;</code> n’a pas d’attribut de nom.",
-        "cite_error_empty_references_define": "La balise <code>&lt;ref&gt;</code> nommée « $1 » "
-            "définie dans <code>&lt;references&gt;</code> du groupe « $2 » n’a pas de contenu.",
-        "cite_error_references_duplicate_key": "Balise <code>&lt;ref&gt;</code> incorrecte ; le "
-            "nom « $1 » est défini plusieurs fois avec des contenus différents",
+        "cite_error_empty_references_define": "La balise <code>&lt;ref&gt;</code> avec le nom "
+            "« $1 » définie dans le groupe <code>&lt;references&gt;</code> « $2 » n’a aucun "
+            "contenu.",
+        "cite_error_references_duplicate_key": "Balise <code>&lt;ref&gt;</code> incorrecte : le "
+            "nom « $1 » est défini plusieurs fois avec des contenus différents.",
         "cite_error_no_link_label_group": "Plus d’étiquettes de lien personnalisées pour le "
             "groupe « $1 ». Définissez-en plus dans le message "
             "<nowiki>[[MediaWiki:$2]]</nowiki>.",
