@@ -74,3 +74,11 @@ def test_deeply_nested_tag_refs_are_bounded() -> None:
     text = "{{#tag:ref|" * 60 + "x" + "}}" * 60
     html = render(text)
     assert "<sup" in html or "error" in html
+
+
+def test_errors_put_the_page_in_the_tracking_category() -> None:
+    site = SiteConfig.default()
+    out = parse("<ref/>", "Test", DictPageSource({}), site=site, hooks=HOOKS.copy())
+    assert "Pages_with_reference_errors" in out.categories
+    out = parse("<ref>ok</ref>", "Test", DictPageSource({}), site=site, hooks=HOOKS.copy())
+    assert not out.categories

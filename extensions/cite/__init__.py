@@ -28,6 +28,18 @@ _INCLUDED_REFERENCES = re.compile(re.escape(MARKER_PREFIX) + "-(?i:references)-"
 _TAGS_AND_COMMENTS = re.compile(r"<(\w++)[^>]*+>.*?</\1\s*>|<!--.*?-->", re.S)
 
 
+#: Cite's tracking category (cite-tracking-category-cite-error), by content language
+ERROR_CATEGORY = {"en": "Pages with reference errors", "fr": "Pages avec des erreurs de référence"}
+
+
+def _error(ctx: Any, state: "CiteState", key: str, *params: str) -> str:
+    """The error's HTML; the page joins Cite's tracking category, as in MediaWiki."""
+    name = ERROR_CATEGORY.get(ctx.site.language, ERROR_CATEGORY["en"])
+    ctx.output.add_category(name.replace(" ", "_"),
+                            ctx.output.properties.get("defaultsort", "") or "")
+    return error_html(state.lang, key, *params)
+
+
 class CiteState:
     def __init__(self, ctx: Any, config: dict) -> None:
         self.stack = ReferenceStack()
@@ -141,7 +153,7 @@ def _guarded_ref(ctx: Any, state: CiteState, text: str | None, attrs: dict) -> s
         error = _validate(state, text, group, name, extends, follow, dir_)
     if state.in_references is not None:
         if error is not None:
-            state.references_errors.append(error_html(state.lang, error[0], *error[1]))
+            state.references_errors.append(_error(ctx, state, error[0], *error[1]))
         elif name is not None and text is not None:
             ref = state.stack.group_refs(group)[name]
             if ref.text is None:
@@ -153,7 +165,7 @@ def _guarded_ref(ctx: Any, state: CiteState, text: str | None, attrs: dict) -> s
         text = None
     if error is not None:
         state.stack.push_invalid()
-        return error_html(state.lang, error[0], *error[1])
+        return _error(ctx, state, error[0], *error[1])
     pushed = state.stack.push(text, attrs, group, name, extends, follow, dir_)
     if pushed is None:
         return ""
@@ -171,7 +183,7 @@ def make_hooks(config: dict) -> tuple[Any, Any, Any]:
     def ref_hook(content: str | None, attrs: dict, ctx: Any, frame: Any) -> str:
         state = _state(ctx, config)
         if state.depth >= MAX_NESTING:
-            return error_html(state.lang, "cite_error_ref_too_deep")
+            return _error(ctx, state, "cite_error_ref_too_deep")
         state.depth += 1
         try:
             if frame is not None:
@@ -183,7 +195,7 @@ def make_hooks(config: dict) -> tuple[Any, Any, Any]:
     def references_hook(content: str | None, attrs: dict, ctx: Any, frame: Any) -> str:
         state = _state(ctx, config)
         if state.in_references is not None or state.depth >= MAX_NESTING:
-            return error_html(state.lang, "cite_error_included_references")
+            return _error(ctx, state, "cite_error_included_references")
         args = _arguments(attrs, REFERENCES_ATTRIBUTES)
         group = (args or {}).get("group") or ""
         state.in_references = group
@@ -191,13 +203,13 @@ def make_hooks(config: dict) -> tuple[Any, Any, Any]:
         try:
             if content and content.strip():
                 if _INCLUDED_REFERENCES.search(content):  # {{#tag:references|…<references/>…}}
-                    return error_html(state.lang, "cite_error_included_references")
+                    return _error(ctx, state, "cite_error_included_references")
                 count = content.count(MARKER_PREFIX + "-ref-")
                 for argv, text in state.stack.rollback(count):
                     _guarded_ref(ctx, state, text, argv)
                 _expand(ctx, content)
             if args is None:
-                return error_html(state.lang, "cite_error_references_invalid_parameters")
+                return _error(ctx, state, "cite_error_references_invalid_parameters")
             responsive = state.responsive
             if args.get("responsive") is not None:
                 responsive = args["responsive"] != "0"
@@ -227,8 +239,8 @@ def make_hooks(config: dict) -> tuple[Any, Any, Any]:
                     errors.append("<br />".join(state.references_errors))
                     state.references_errors = []
             else:
-                errors.append("<br />" + error_html(
-                    state.lang, "cite_error_group_refs_without_references", group))
+                errors.append("<br />" + _error(
+                    ctx, state, "cite_error_group_refs_without_references", group))
         if errors:
             extra.append("<p>" + "".join(errors) + "\n</p>")
         if not extra:
