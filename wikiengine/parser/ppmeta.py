@@ -15,7 +15,7 @@ from wikiengine.namespaces import FILE, MEDIA, SPECIAL
 from wikiengine.title import ucfirst
 
 from .frame import PHP_WS
-from .pplang import (MONTHS, escape_wikitext, format_raw, kill_markers, lang_of, message,
+from .pplang import (MONTHS, MONTHS_ABBR, escape_wikitext, format_raw, kill_markers, lang_of, message,
                      nth_arg as _arg, page_info)
 from .site import wfurlencode
 
@@ -270,51 +270,102 @@ def pf_revisionid(pp: Any, frame: Any, args: list) -> str:
     return str(info.latest) if info else ""
 
 
-_ISO_DATE = re.compile(r"(-?\d{4})-(\d\d)-(\d\d)\Z")
+# -- DateFormatter (match-whole, unlinked, as {{#formatdate:}} uses it) ----------------------
+_MDY, _DMY, _YMD, _ISO1, _ISO2, _YDM, _DM, _MD = 1, 2, 3, 4, 5, 6, 7, 8
+_DF_PREFS = {"default": 0, "dmy": _DMY, "mdy": _MDY, "ymd": _YMD, "ISO 8601": _ISO1}
+_DF_KEYS = {_DMY: "jFY", _YDM: "Y jF", _MDY: "FjY", _YMD: "Y Fj", _DM: "jF", _MD: "Fj",
+            _ISO1: "ymd", _ISO2: "ymd"}
+_DF_TARGETS = {_DMY: "j F Y", _YDM: "Y, j F", _MDY: "F j, Y", _YMD: "Y F j", _DM: "j F",
+               _MD: "F j", _ISO1: "y-m-d", _ISO2: "y-m-d"}
+#: (preference, source) -> target; preference -1 is "any"
+_DF_RULES = {(_DMY, _MD): _DM, (-1, _MD): _MD, (_MDY, _DM): _MD, (-1, _DM): _DM,
+             (0, _ISO2): _ISO1}
+_DF_CACHE: dict[str, tuple[dict[int, re.Pattern[str]], dict[str, int]]] = {}
+
+
+def _date_regexes(lang: str) -> tuple[dict[int, re.Pattern[str]], dict[str, int]]:
+    """DateFormatter's source patterns (whole-text) and month-name lookup for ``lang``."""
+    got = _DF_CACHE.get(lang)
+    if got is None:
+        months = MONTHS.get(lang, MONTHS["en"])
+        abbrs = MONTHS_ABBR.get(lang, MONTHS_ABBR["en"])
+        x_months = {}
+        names = []
+        for i in range(12):
+            x_months[months[i].lower()] = i + 1
+            x_months[abbrs[i].lower()] = i + 1
+            names += [re.escape(months[i]), re.escape(abbrs[i])]
+        mn = "|".join(names)
+        dm = rf"(\d{{1,2}})[ _]({mn})"
+        md = rf"({mn})[ _](\d{{1,2}})"
+        y = r"(\d{1,4}([ _]BC|))"
+        sep = r"(?: *, *| +)"
+        raw = {_DMY: dm + sep + y, _YDM: y + sep + dm, _MDY: md + sep + y, _YMD: y + sep + md,
+               _DM: dm, _MD: md, _ISO1: r"(-?\d{4})\]\]-(\d{2})-(\d{2})",
+               _ISO2: r"(-?\d{4})-(\d{2})-(\d{2})"}
+        got = ({k: re.compile("^(?:" + v + ")$(?![a-z])", re.I) for k, v in raw.items()},
+               x_months)
+        _DF_CACHE[lang] = got
+    return got
+
+
+def _iso_year(year: str) -> str:
+    if year.endswith("BC"):
+        return "-%04d" % (int(year[:-3]) - 1)
+    return "%04d" % int(year)
+
+
+def _normal_year(iso: str) -> str:
+    if iso.startswith("-") or int(iso) <= 0:
+        return f"{int(iso.lstrip('-')) + 1} BC"
+    return str(int(iso))
+
+
+def _format_date(bits: dict[str, str], target: int, orig: str, lang: str,
+                 x_months: dict[str, int]) -> str:
+    """``DateFormatter::formatDate``: the date in the target format inside its span, or the
+    original text when the month is not a month."""
+    if "y" not in bits and "Y" in bits:
+        bits["y"] = _iso_year(bits["Y"])
+    if "Y" not in bits and "y" in bits:
+        bits["Y"] = _normal_year(bits["y"])
+    if "m" not in bits:
+        n = x_months.get(bits["F"].lower())
+        if not n:
+            return orig
+        bits["m"] = "%02d" % n
+    if "d" not in bits:
+        bits["d"] = "%02d" % int(bits["j"])
+    text = []
+    for ch in _DF_TARGETS[target]:
+        if ch in "dmyY":
+            text.append(bits[ch])
+        elif ch == "j":
+            text.append(bits["j"] if "j" in bits else str(int(bits["d"])))
+        elif ch == "F":
+            m = int(bits["m"])
+            if not 1 <= m <= 12:
+                return orig
+            text.append(MONTHS.get(lang, MONTHS["en"])[m - 1])
+        else:
+            text.append(ch)
+    iso = "-".join(([bits["y"]] if "y" in bits else []) + [bits["m"], bits["d"]])
+    return f'<span class="mw-formatted-date" title="{iso}">{"".join(text)}</span>'
 
 
 def pf_formatdate(pp: Any, frame: Any, args: list) -> str:
-    """``CoreParserFunctions::formatDate`` (DateFormatter) for ISO, dmy, mdy and md inputs."""
-    date = _arg(args, 0)
-    pref = _arg(args, 1, "default").strip().lower() or "default"
+    """``CoreParserFunctions::formatDate`` through ``DateFormatter::reformat`` (whole-text
+    match, unlinked) in the content language; the second argument is the preference."""
     lang = lang_of(pp)
-    months = MONTHS.get(lang, MONTHS["en"])
-    low = [m.lower() for m in months]
-    month_re = "|".join(re.escape(m) for m in months + MONTHS["en"])
-    y = m = d = None
-    text = date.strip()
-    iso = _ISO_DATE.match(text)
-    if iso:
-        y, mo, dd = iso.group(1), int(iso.group(2)), int(iso.group(3))
-        if not 1 <= mo <= 12:
-            return date
-        m, d = mo, dd
-        source = "ISO1"
-    else:
-        mm = re.match(rf"(\d{{1,2}}) ({month_re})(?: (\d{{1,4}}))?\Z", text, re.I)
-        mm2 = re.match(rf"({month_re}) (\d{{1,2}})(?:, (\d{{1,4}}))?\Z", text, re.I)
-        if mm:
-            d, mname, y = int(mm.group(1)), mm.group(2), mm.group(3)
-            source = "dmy" if y else "dm"
-        elif mm2:
-            mname, d, y = mm2.group(1), int(mm2.group(2)), mm2.group(3)
-            source = "mdy" if y else "md"
-        else:
-            return date
-        ml = mname.lower()
-        m = (low.index(ml) + 1) if ml in low else [x.lower() for x in MONTHS["en"]].index(ml) + 1
-    if pref == "default":
-        pref = source if source != "ISO1" else "ISO1"
-    mname = months[m - 1]
-    iso_title = (f"{int(y):04d}-" if y else "") + f"{m:02d}-{d:02d}"
-    if pref in ("dmy", "dm"):
-        out = f"{d} {mname}" + (f" {y}" if y else "")
-    elif pref in ("mdy", "md"):
-        out = f"{mname} {d}" + (f", {y}" if y else "")
-    elif pref == "ymd":
-        out = (f"{y} " if y else "") + f"{mname} {d}"
-    elif pref in ("iso1", "iso 8601", "iso8601") or pref == "ISO1":
-        out = iso_title if y else text
-    else:
-        out = text
-    return f'<span class="mw-formatted-date" title="{iso_title}">{out}</span>'
+    regexes, x_months = _date_regexes(lang)
+    date = _arg(args, 0).strip(PHP_WS)
+    pref = _DF_PREFS.get(_arg(args, 1) or "default", 0)
+    for source in range(1, 9):
+        target = _DF_RULES.get((pref, source)) or _DF_RULES.get((-1, source)) or pref or source
+        m = regexes[source].match(date)
+        if not m:
+            continue
+        groups = m.groups()
+        bits = {key: groups[pos] for pos, key in enumerate(_DF_KEYS[source]) if key != " "}
+        date = _format_date(bits, target, m.group(0), lang, x_months)
+    return date
