@@ -62,6 +62,9 @@ class FoldFilter(Filter):
             yield t
 
 
+_TERM_CACHES: dict[tuple[str, bool, bool, bool], dict[str, "str | None"]] = {}
+
+
 class WordFilter(Filter):
     """Lower case, elision, stop words, folding and stemming in one pass, cached per word.
 
@@ -79,7 +82,9 @@ class WordFilter(Filter):
         self._setup()
 
     def _setup(self) -> None:
-        self._cache: dict[str, str | None] = {}
+        # One cache per kind of filter, shared by every field and every copy of the schema.
+        key = (self.language, self.stop, self.fold, self.stem)
+        self._cache: dict[str, str | None] = _TERM_CACHES.setdefault(key, {})
         self._stops = frozenset(stopwords_for_language(self.language)) if self.stop else frozenset()
         self._stemmer = stemmer_for_language(self.language) if self.stem else None
         self._elision = re.compile(FRENCH_ELISION if self.language == "fr" else
@@ -111,7 +116,7 @@ class WordFilter(Filter):
             if self.fold:
                 text = fold_word(text)
             result = self._stemmer(text) if self._stemmer is not None else text
-        if len(self._cache) < 500_000:
+        if len(self._cache) < 200_000:  # bounded memory on a huge vocabulary
             self._cache[word] = result
         return result
 
