@@ -365,3 +365,27 @@ def test_french_tracking_category_and_warning() -> None:
     assert "Pages_avec_des_boucles_de_modèle" in ctx.output.categories
     assert any("il y en a maintenant 2" in w for w in ctx.output.warnings)
     assert any("boucle du modèle" in w for w in ctx.output.warnings)
+
+
+def test_tag_hook_reparses_its_content_in_the_template_frame() -> None:
+    def hook(content, attrs, ctx, frame):
+        return "[" + ctx.strip.unstrip_both(expand(content, ctx, frame=frame,
+                                                    double_underscores=False)) + "]"
+
+    hooks = ParserHooks(tags={"box": hook})
+    pages = {**PAGES, "Template:Boxed": "<box>{{{1}}} {{Foo}} {{PAGENAME}}</box>"}
+    out, _ctx = run("{{Boxed|arg}}", pages=pages, hooks=hooks)
+    assert out == "[arg FOO Parser test]"
+
+
+def test_preprocess_output_type_keeps_tags_and_drops_comments() -> None:
+    from wikiengine.parser.preprocess import preprocess_wikitext
+    ctx = context()
+    out = preprocess_wikitext("{{Foo}}<!-- c --><nowiki>{{Foo}}</nowiki>{{subst:Foo}}", ctx,
+                              ot="pre")
+    assert ctx.strip.unstrip_both(out) == "FOO<nowiki>{{Foo}}</nowiki>{{subst:Foo}}"
+
+
+def test_raw_and_msg_prefixes() -> None:
+    out, _ctx = run("{{raw:Foo}} {{msg:Foo}} {{RAW:1x|a}}")
+    assert out == "FOO FOO a"
