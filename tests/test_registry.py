@@ -96,6 +96,8 @@ def app_config(app_config: dict) -> dict:
 
 def test_app_loads_enabled_extensions_and_shows_special_version(app, client) -> None:
     reg = registry.get_registry(app)
+    key = registry.cache_key(app)
+    assert len(key) == 12 and key != registry.cache_key()  # no app: no extension
     assert set(reg.extensions) == {"ParserFunctions", "Cite", "SyntaxHighlight", "Maps"}
     with app.app_context():
         hooks = registry.parser_hooks()

@@ -271,8 +271,21 @@ def parser_hooks(app: Any = None) -> ParserHooks:
     return get_registry(app).parser_hooks()
 
 
+def cache_key(app: Any = None) -> str:
+    """A short key naming the enabled extensions and their versions, for the parser cache:
+    output cached under another set of extensions must not be served."""
+    import hashlib
+
+    reg = get_registry(app)
+    text = ",".join(f"{e.name}={e.version}" for e in sorted(reg.extensions.values(),
+                                                              key=lambda e: e.name))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def fire(event: str, app: Any = None, **payload: Any) -> None:
-    """Tell the enabled extensions that ``event`` happened (``page_saved`` …)."""
+    """Tell the enabled extensions that ``event`` happened, after the commit. Payloads:
+    ``page_saved(title, page, revision, created)``, ``page_deleted(title, page_id)``,
+    ``page_moved(old_title, new_title, page)``; hooks receive them as keywords."""
     get_registry(app).fire(event, **payload)
 
 
