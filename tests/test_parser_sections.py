@@ -82,7 +82,7 @@ LINES = ["== A ==", "=== B ===", "=C=", "text", "<!--", "-->", "<nowiki>", "</no
          "{{x|", "}}", "<includeonly>", "</includeonly>", "", "====== D ======", "==E"]
 
 
-@settings(max_examples=200, deadline=2000)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(LINES), max_size=30), st.integers(min_value=0, max_value=8))
 def test_fuzz_sections(lines: list[str], n: int) -> None:
     text = "\n".join(lines)
