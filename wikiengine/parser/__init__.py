@@ -25,8 +25,12 @@ def _as_title(title: Any, site: SiteConfig) -> Any:
     from wikiengine.title import InvalidTitle, Title
     if isinstance(title, Title):
         return title
+    text = str(title)
+    if "&" in text:  # entities need their ";" (Sanitizer::decodeCharReferences), decode once
+        from .sanitizer import decode_char_references
+        text = decode_char_references(text).replace("&", "&amp;")
     try:
-        return Title.new(str(title), site.namespaces)
+        return Title.new(text, site.namespaces)
     except InvalidTitle:
         return Title.new("Badtitle/Parser", site.namespaces)
 

@@ -78,7 +78,8 @@ def parser_test_site(options: dict | None = None, config: dict | None = None) ->
     fragment_mode = tuple(config.get("wgFragmentMode", s["wgFragmentMode"]))
     site = SiteConfig(
         sitename=s["wgSitename"], server=s["wgServer"], script_path=s["wgScriptPath"],
-        script=s["wgScript"], article_path=s["wgArticlePath"], namespaces=ns, language="en",
+        script=s["wgScript"], article_path=s["wgArticlePath"], namespaces=ns,
+        language=str(options.get("language") or "en"),
         interwiki=interwiki, interlanguage=_INTERLANGUAGE,
         local_interwikis=frozenset(s["wgLocalInterwikis"]), capital_links=True,
         nofollow=True, nofollow_exceptions=tuple(s["wgNoFollowDomainExceptions"]),

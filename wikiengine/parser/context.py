@@ -113,6 +113,11 @@ class ParseContext:
     def make_title(self, text: str, default_namespace: int = 0) -> Any:
         """Parse ``text`` as a title of this wiki (interwiki prefixes known); None if invalid."""
         from wikiengine.title import InvalidTitle, Title
+        if "&" in text:
+            # MediaWiki decodes character references once and only with their ";"
+            # (Sanitizer::decodeCharReferences); Title.new must not decode again
+            from .sanitizer import decode_char_references
+            text = decode_char_references(text).replace("&", "&amp;")
         try:
             return Title.new(text, self.site.namespaces, default_namespace,
                              interwiki=self.site.is_interwiki)

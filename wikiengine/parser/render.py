@@ -30,6 +30,24 @@ _DU_RE = re.compile(r"__(" + "|".join(d for d in DOUBLE_UNDERSCORES) + r")__", r
 _DU_ALIAS = {"nocc": "nocontentconvert", "notc": "notitleconvert"}
 
 
+_RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>.*?</\2\s*>)", re.I | re.S)
+
+
+def _normalize_refs_outside_raw_text(text: str) -> str:
+    """Sanitizer::normalizeCharReferences, leaving <script>/<style> content alone (T406391)."""
+    if "<script" not in text and "<style" not in text:
+        return normalize_char_references(text)
+    parts = _RAW_TEXT.split(text)
+    out = []
+    for i, part in enumerate(parts):
+        k = i % 3
+        if k == 0:
+            out.append(normalize_char_references(part))
+        elif k == 1:
+            out.append(part)
+    return "".join(out)
+
+
 def do_double_underscore(text: str, ctx: ParseContext) -> str:
     """Record and remove __NOTOC__ & co; the first __TOC__ becomes the TOC placeholder."""
     if "__" not in text:
@@ -81,7 +99,7 @@ def internal_parse_half_parsed(text: str, ctx: ParseContext, holders: LinkHolder
     text = holders.replace(text)
     text = ctx.strip.unstrip_nowiki(text)
     text = ctx.strip.unstrip_general(text)
-    text = normalize_char_references(text)
+    text = _normalize_refs_outside_raw_text(text)
     if do_tidy:
         text = tidy(text)
         text = armor_french_spaces(text)

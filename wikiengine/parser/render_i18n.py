@@ -25,6 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "redirectto": "Rediriger vers\u00a0:",
         "thumbnail-more": "Agrandir",
     },
+    "ca": {"red-link-title": "$1 (encara no existeix)"},
 }
 
 #: MessagesXx.php $linkTrail, as the letters a trail may contain.
@@ -37,6 +38,8 @@ _TRAIL_LETTERS = {
     "es": "a-záéíóúñ",
     "it": "a-zàéèíîìóòúù",
 }
+#: Link trails that are more than a set of letters.
+_TRAIL_SPECIAL = {"ca": "^((?:[a-zàèéíòóúç·ïü]|'(?!'))+)(.*)$"}
 _TRAIL_CACHE: dict[str, re.Pattern[str]] = {}
 
 
@@ -53,6 +56,6 @@ def link_trail(lang: str) -> re.Pattern[str]:
     rx = _TRAIL_CACHE.get(lang)
     if rx is None:
         letters = _TRAIL_LETTERS.get(lang, _TRAIL_LETTERS["en"])
-        rx = re.compile("^([" + letters + "]+)(.*)$", re.S)
+        rx = re.compile(_TRAIL_SPECIAL.get(lang) or "^([" + letters + "]+)(.*)$", re.S)
         _TRAIL_CACHE[lang] = rx
     return rx
