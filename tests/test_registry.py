@@ -117,3 +117,29 @@ def test_special_version_in_french(app, client) -> None:
     body = client.get("/wiki/Special:Version?uselang=fr", follow_redirects=True).get_data(
         as_text=True)
     assert "Extensions installées" in body and "Logiciels installés" in body
+
+
+_ATOMS = ["{{#if:", "{{#ifeq:", "{{#switch:", "{{#expr:", "{{#time:", "{{#titleparts:",
+          "{{#explode:", "{{#sub:", "{{#rel2abs:", "{{#ifexist:", "{{#display_map:",
+          "{{#coordinates:", "{{#tag:ref|", "{{#tag:references|", "}}", "|", "=", "#default",
+          "<ref>", "</ref>", "<ref name=a>", '<ref name="b"/>', "<ref group=g>",
+          "<ref follow=a>", "<ref extends=a>", "<references/>", "<references>",
+          "</references>", "<poem>", "</poem>", "<gallery mode=packed>", "</gallery>",
+          "<syntaxhighlight lang=python line highlight=1-3>", "</syntaxhighlight>",
+          "<inputbox>", "</inputbox>", "type=create", "File:X.jpg", "\n", " ", "1", "-", "(",
+          ")", "^", "e", "mod", "48.39,-4.49", "~", ";", "x", "[[", "]]", "''", "&lt;", "%20",
+          "Y-m-d", "@", "0", "..", "/", ":", "{{{1}}}", "<!--", "-->"]
+_ALL = registry.build(["ParserFunctions", "Cite", "Poem", "SyntaxHighlight", "Gallery",
+                       "InputBox", "Maps"], {"CITE_BOOK_REFERENCING": True})
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ATOMS), max_size=40).map("".join))
+def test_extensions_never_fail_on_any_markup(text: str) -> None:
+    """Whatever the wikitext, every extension answers with HTML (errors as MediaWiki's
+    messages), never with an exception or a contained internal error."""
+    html = _render(text, _ALL.parser_hooks())
+    assert "Internal error" not in html
