@@ -24,7 +24,6 @@ import math
 import random
 import re
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -139,10 +138,6 @@ def make_queries(vocab: list[str], docs: list[SearchDocument], rng: random.Rando
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def ms(value: float) -> str:
-    return f"{value * 1000:.1f}"
 
 
 # -- Whoosh ------------------------------------------------------------------------------
