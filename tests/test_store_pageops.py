@@ -179,7 +179,7 @@ def test_rollback_reverts_all_consecutive_edits_of_last_author(app, people) -> N
             pageops.rollback(s, title, s.get(User, people["admin"]), "Anna")
     assert info.value.code == "alreadyrolled"
     with tx(app) as s:
-        result = pageops.rollback(s, title, s.get(User, people["admin"]), "Vandal")
+        result = pageops.rollback(s, title, s.get(User, people["admin"]), "vandal")
         assert result.revision.minor_edit and "Vandal" in result.revision.comment
     with tx(app) as s:
         page = revisions.get_page(s, title)

@@ -254,3 +254,26 @@ def test_redirect_flag_and_target(app) -> None:
         result = revisions.save_page(s, Title.new("Siam"), "Plus une redirection.",
                                      s.get(User, uid))
         assert not result.page.is_redirect and s.get(Redirect, result.page.page_id) is None
+
+
+def test_save_on_page_deleted_since_editing_started(app) -> None:
+    from wikiengine.models import utcnow
+
+    admin = _user(app, "Admin", ("sysop",))
+    title = Title.new("Éphémère")
+    with tx(app) as s:
+        base = revisions.save_page(s, title, "v1", s.get(User, admin)).revision.rev_id
+    started = utcnow()
+    with tx(app) as s:
+        revisions.delete_page(s, title, s.get(User, admin))
+    with pytest.raises(EditConflict) as info:  # the form still carried the old base revision
+        with tx(app) as s:
+            revisions.save_page(s, title, "v2", s.get(User, admin), base_rev_id=base)
+    assert "deleted" in info.value.message and info.value.current_rev_id is None
+    with pytest.raises(EditConflict):  # a new-page form opened before the deletion
+        with tx(app) as s:
+            revisions.save_page(s, title, "v2", s.get(User, admin),
+                                start_time=started.strftime("%Y%m%d%H%M%S"))
+    with tx(app) as s:  # a form opened after the deletion may recreate it
+        assert revisions.save_page(s, title, "v3", s.get(User, admin),
+                                   start_time=utcnow()).created

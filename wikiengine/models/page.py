@@ -17,6 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ._base import Base, utcnow
 
+#: Own generator for ``page_random`` (keeps the global ``random`` state untouched).
+_RANDOM = random.Random()
+
 
 class Content(Base):
     """``content`` + ``text``: one stored text. MediaWiki keeps the text in ``text`` (or
@@ -56,7 +59,7 @@ class Page(Base):
     title: Mapped[str] = mapped_column("page_title", String(255), nullable=False)
     is_redirect: Mapped[bool] = mapped_column("page_is_redirect", Boolean, default=False)
     is_new: Mapped[bool] = mapped_column("page_is_new", Boolean, default=True)
-    random: Mapped[float] = mapped_column("page_random", default=random.random)
+    random: Mapped[float] = mapped_column("page_random", default=_RANDOM.random)
     touched: Mapped[_dt.datetime] = mapped_column("page_touched", DateTime, default=utcnow)
     links_updated: Mapped[_dt.datetime | None] = mapped_column("page_links_updated", DateTime)
     latest: Mapped[int] = mapped_column("page_latest", Integer, default=0)

@@ -269,7 +269,12 @@ def rollback(session: Session, title: Title, user: User, from_user: str, summary
         permissions.user_can(session, user, "edit", title)
     latest = session.get(Revision, page.latest)
     assert latest is not None
-    if latest.actor.name != from_user.replace("_", " "):
+    if not users.is_ip(from_user):
+        try:
+            from_user = users.normalize_name(from_user)
+        except InvalidInput:
+            pass
+    if latest.actor.name != from_user:
         raise InvalidInput(f"The last edit was not made by {from_user}.", code="alreadyrolled")
     target = None
     for rev in session.scalars(select(Revision).where(Revision.page_id == page.page_id)

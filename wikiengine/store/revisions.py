@@ -138,7 +138,7 @@ def is_redirect_text(text: str) -> bool:
 
 def save_page(session: Session, title: Title, text: str, user: User, *, summary: str = "",
               minor: bool = False, bot: bool = False, base_rev_id: int | None = None,
-              start_time: _dt.datetime | None = None, create_only: bool = False,
+              start_time: _dt.datetime | str | None = None, create_only: bool = False,
               no_create: bool = False, check_permissions: bool = True,
               ip: str | None = None) -> SaveResult:
     """Save ``text`` as the new version of ``title`` by ``user``.
@@ -181,11 +181,16 @@ def _check_size(text: str) -> None:
 
 
 def _check_not_deleted_since(session: Session, title: Title, base_rev_id: int | None,
-                             start_time: _dt.datetime | None, text: str) -> None:
+                             start_time: _dt.datetime | str | None, text: str) -> None:
     """MediaWiki's "page deleted while you were editing" conflict."""
     if base_rev_id:
         raise EditConflict("", "", text, None,
                            message="This page has been deleted since you started editing.")
+    if isinstance(start_time, str):  # wpStarttime: MediaWiki's 14-digit timestamp
+        try:
+            start_time = _dt.datetime.strptime(start_time, "%Y%m%d%H%M%S")
+        except ValueError:
+            start_time = None
     if start_time is not None:
         deleted = changes.log_entries(session, "delete", title, limit=1)
         if deleted and deleted[0].timestamp > start_time.replace(tzinfo=None):
