@@ -186,6 +186,10 @@ def parser_message(language: str, key: str, *params: object) -> str | None:
     return text
 
 
+#: the characters PHP's trim() removes
+PHP_WS_CHARS = " \t\n\r\0\x0b"
+
+
 def nth_arg(args: list, i: int, default: str = "") -> str:
     """Argument ``i`` of a parser function's plain-text arguments, or ``default``."""
     return args[i] if len(args) > i else default
@@ -357,30 +361,35 @@ def format_raw(pp: Any, num: int, raw: str | None) -> str:
 
 # -- titles and URLs -------------------------------------------------------------------------
 def normalize_subpage_link(ctx: Any, context_title: Any, target: str) -> str | None:
-    """``Linker::normalizeSubpageLink``: the absolute name of ``/sub`` or ``../sib``
-    targets when the page's namespace has subpages, else None."""
+    """``Linker::normalizeSubpageLink``: the absolute name of a ``/sub``, ``/sub/`` or
+    ``../sibling`` target when the page's namespace has subpages; None when ``target`` is
+    not relative there (or climbs above the top page)."""
     if not target or not context_title.has_subpages:
         return None
+    hash_pos = target.find("#")
+    suffix = target[hash_pos:] if hash_pos != -1 else ""
+    if hash_pos != -1:
+        target = target[:hash_pos]
+    target = target.strip(PHP_WS_CHARS)
+    context = context_title.prefixed_text
     if target.startswith("/"):
-        trailing = target.endswith("/")
-        sub = target[1:].rstrip("/") if trailing else target[1:]
-        if not sub:
-            return None
-        return context_title.prefixed_text + "/" + sub
-    if target.startswith("../"):
-        exploded = target.split("../")
-        dotdots = len(exploded) - 1
-        rest = exploded[-1]
-        parts = context_title.text.split("/")
-        if dotdots >= len(parts):
-            return None
-        base = "/".join(parts[:len(parts) - dotdots])
-        if context_title.ns_text:
-            base = context_title.ns_text + ":" + base
-        if rest.endswith("/"):
-            rest = rest.rstrip("/")
-        return base + ("/" + rest if rest else "")
-    return None
+        noslash = target.rstrip("/")[1:] if target.endswith("/") else target[1:]
+        return context + "/" + noslash.strip(PHP_WS_CHARS) + suffix
+    dotdots = 0
+    nodotdot = target
+    while nodotdot.startswith("../"):
+        dotdots += 1
+        nodotdot = nodotdot[3:]
+    if not dotdots:
+        return None
+    exploded = context.split("/")
+    if len(exploded) <= dotdots:
+        return None
+    ret = "/".join(exploded[:-dotdots])
+    nodotdot = nodotdot.rstrip("/").strip(PHP_WS_CHARS)
+    if nodotdot:
+        ret += "/" + nodotdot
+    return ret + suffix
 
 
 def title_local_url(ctx: Any, title: Any, query: str = "") -> str:
