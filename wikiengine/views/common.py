@@ -155,26 +155,34 @@ def user_name(user: Any = None) -> str:
     return str(getattr(user, "name", "") or "")
 
 
-def can(action: str, title: Title | None = None) -> bool:
-    """Whether the current user may do ``action`` (for showing links; views still check)."""
+def _check(action: str, title: Title | None) -> Exception | None:
+    """The store's verdict on ``action`` for the current user, memoised for the request."""
     from ..db import get_session
     from ..store import permissions
     from ..store.errors import PermissionDenied
 
-    try:
-        permissions.user_can(get_session(), current_user(), action, title,
-                             ip=request.remote_addr)
-    except PermissionDenied:
-        return False
-    return True
+    memo = g.setdefault("permission_checks", {})
+    key = (action, title.namespace if title else None, title.dbkey if title else None)
+    if key not in memo:
+        try:
+            permissions.user_can(get_session(), current_user(), action, title,
+                                 ip=request.remote_addr)
+            memo[key] = None
+        except PermissionDenied as exc:
+            memo[key] = exc
+    return memo[key]
+
+
+def can(action: str, title: Title | None = None) -> bool:
+    """Whether the current user may do ``action`` (for showing links; views still check)."""
+    return _check(action, title) is None
 
 
 def require(action: str, title: Title | None = None) -> None:
     """Raise the store's ``PermissionDenied`` (shown as a 403 page) unless allowed."""
-    from ..db import get_session
-    from ..store import permissions
-
-    permissions.user_can(get_session(), current_user(), action, title, ip=request.remote_addr)
+    denied = _check(action, title)
+    if denied is not None:
+        raise denied
 
 
 def form_flag(name: str) -> bool:

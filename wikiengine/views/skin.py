@@ -54,6 +54,18 @@ class Skin:
     uselang_url: Callable[[str], str] = lambda code: "?uselang=" + code
 
 
+def has_right(right: str) -> bool:
+    """Whether the user's groups grant ``right`` (no database query): enough to decide which
+    links to offer; the action's own view runs the full check (protection, blocks)."""
+    from flask import g
+
+    from ..store import permissions
+
+    if "user_rights" not in g:  # once per request
+        g.user_rights = permissions.user_rights(current_user())
+    return right in g.user_rights
+
+
 def _exists(title: Title) -> bool:
     from ..db import get_session
     from ..store import revisions
@@ -125,16 +137,16 @@ def _page_tabs(skin: Skin, title: Title, action: str, exists: bool | None) -> No
     if exists:
         right.append(Tab("history", _("History"), page_url(title, action="history"),
                          selected=action == "history"))
-        if can("move", title):
+        if has_right("move"):
             right.append(Tab("move", _("Move"), special_url("MovePage", title.prefixed_text),
                              more=True))
-        if can("delete", title):
+        if has_right("delete"):
             right.append(Tab("delete", _("Delete"), page_url(title, action="delete"),
                              selected=action == "delete", more=True))
-    elif can("undelete", title):
+    elif has_right("undelete"):
         right.append(Tab("undelete", _("Undelete"), special_url("Undelete", title.prefixed_text),
                          more=True))
-    if can("protect", title):
+    if has_right("protect"):
         right.append(Tab("protect", _("Protect"), page_url(title, action="protect"),
                          selected=action in ("protect", "unprotect"), more=True))
     if is_registered():
