@@ -2,8 +2,9 @@
 wfEscapeWikiText, Parser::markerSkipCallback, Linker::normalizeSubpageLink, Title URLs).
 
 Owns month and day names, number formatting (formatNum, parseFormattedNumber) and plural
-rules for English and French content, the interface messages the parser needs, escaping
-text so it renders literally, and the local/full URLs of titles.
+rules for English and French content, the interface and parser messages (limit warnings,
+inline errors, tracking category names, French from MediaWiki's fr.json), escaping text so
+it renders literally, relative subpage names and the local/full URLs of titles.
 """
 from __future__ import annotations
 
