@@ -113,3 +113,9 @@ def test_title_suggestions(wiki, client) -> None:
     assert client.get("/w/rest.php/v1/search/title?q=").get_json() == {"pages": []}
     assert client.get("/w/rest.php/v1/search/title?q=a&limit=x").status_code == 400
     assert client.get("/w/rest.php/v1/search/title?q=" + "a" * 5000).get_json() == {"pages": []}
+
+
+def test_go_is_the_default_as_in_mediawiki(wiki, client) -> None:
+    assert get(client, search="saint-marc").status_code == 302
+    assert client.get(f"/wiki/{quote('Spécial:Recherche')}/Recouvrance").status_code == 302
+    assert get(client, search="saint-marc", offset="0").status_code == 200

@@ -54,10 +54,13 @@ def special_search(sub: str | None) -> Any:
     text = request.args.get("search")
     if text is None:
         text = sub or ""
-    fulltext = request.args.get("fulltext") not in (None, "", "0")
+    # As MediaWiki's SpecialSearch: "Go" unless full text was asked for or a page of results.
+    go = request.args.get("fulltext") is None and request.args.get("offset") is None
     ns_table = namespaces()
-    if text.strip() and not fulltext and request.args.get("go") is not None:
-        target = find_title(text)
+    if text.strip() and go:
+        from ..db import get_session
+
+        target = find_title(text, session=get_session())
         if target is not None:
             return redirect(page_url(target), 302)
     spaces, checked = _requested_namespaces(ns_table)
