@@ -92,7 +92,6 @@ class Hit:
     wordcount: int = 0
     timestamp: str = ""
     redirecttitle: str = ""
-    categories: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
