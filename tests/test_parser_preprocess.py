@@ -140,7 +140,7 @@ def test_post_expand_include_size() -> None:
 def test_expensive_function_limit() -> None:
     ctx = context()
     ctx.site.limits.expensive_function_limit = 2
-    expand("{{PAGESINCATEGORY:A}}" * 3, ctx)
+    expand("{{PAGESINCATEGORY:A}}{{PAGESINCATEGORY:B}}{{PAGESINCATEGORY:C}}", ctx)
     assert "Pages_with_too_many_expensive_parser_function_calls" in ctx.output.categories
 
 
@@ -389,3 +389,17 @@ def test_preprocess_output_type_keeps_tags_and_drops_comments() -> None:
 def test_raw_and_msg_prefixes() -> None:
     out, _ctx = run("{{raw:Foo}} {{msg:Foo}} {{RAW:1x|a}}")
     assert out == "FOO FOO a"
+
+
+def test_pagesincategory_counts_once_per_category() -> None:
+    class Source(DictPageSource):
+        def category_count(self, title, kind):
+            return {"all": 12345, "pages": 10, "subcats": 2, "files": 3}[kind]
+
+    s = site()
+    ctx = make_context("Parser test", Source(PAGES, namespaces=s.namespaces), site=s)
+    ctx.site.limits.expensive_function_limit = 1
+    out = expand("{{PAGESINCATEGORY:A}} {{PAGESINCATEGORY:A|R}} {{PAGESINCATEGORY:A|subcats}} "
+                 "{{PAGESINCAT:A|R|files}} {{PAGESINCATEGORY:B}}", ctx)
+    assert out == "12,345 12345 2 3 0"
+    assert "Pages_with_too_many_expensive_parser_function_calls" in ctx.output.categories

@@ -208,20 +208,30 @@ def pf_pagesize(pp: Any, frame: Any, args: list) -> str:
 
 
 def pf_pagesincategory(pp: Any, frame: Any, args: list) -> str:
-    name = _arg(args, 0)
-    title = pp.ctx.make_title(name, 14) if name else None
-    if title is None:
-        return format_raw(pp, 0, args[2] if len(args) > 2 else None)
-    if not pp.increment_expensive():
-        return format_raw(pp, 0, args[2] if len(args) > 2 else None)
-    counter = getattr(pp.ctx.source, "category_count", None)
+    """``CoreParserFunctions::pagesincategory``: expensive once per category and parse;
+    counts come from ``source.category_count(title, kind)`` when the source can count."""
+    ctx = pp.ctx
+    name, arg1, arg2 = _arg(args, 0), _arg(args, 1), _arg(args, 2)
+    if pp.mw.match_whole(arg1, "rawsuffix"):
+        raw, type_arg = arg1, arg2
+    else:
+        type_arg, raw = arg1, arg2
     kind = "all"
-    for k in ("pages", "subcats", "files"):
-        if len(args) > 1 and pp.mw.match_whole(args[1], "pagesincategory_" + k):
+    for k in ("all", "pages", "subcats", "files"):
+        if pp.mw.match_whole(type_arg, "pagesincategory_" + k):
             kind = k
-    count = counter(title, kind) if counter else 0
-    raw = args[2] if len(args) > 2 else (args[1] if len(args) > 1 and kind == "all" else None)
-    return format_raw(pp, count, raw)
+    title = ctx.make_title(f"{ctx.site.namespaces.name(14)}:{name}") if name else None
+    if title is None or title.namespace != 14:
+        return format_raw(pp, 0, raw)
+    cache = ctx.ext_state.setdefault("pagesincategory", {})
+    counts = cache.get(title.dbkey)
+    if counts is None:
+        counts = {"all": 0, "pages": 0, "subcats": 0, "files": 0}
+        counter = getattr(ctx.source, "category_count", None)
+        if pp.increment_expensive() and callable(counter):
+            counts = {k: int(counter(title, k) or 0) for k in counts}
+        cache[title.dbkey] = counts
+    return format_raw(pp, counts[kind], raw)
 
 
 def _restrictions(pp: Any, args: list) -> dict[str, tuple[str, str]]:
