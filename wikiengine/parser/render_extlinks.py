@@ -85,10 +85,13 @@ def maybe_make_external_image(ctx: "ParseContext", url: str) -> str | None:
     return None
 
 
+_CLOSE_BRACKET = re.compile(r"\]")
+
+
 def _bracketed_matches(text: str, bracketed: re.Pattern[str]):
     """The bracketed links of ``text`` in order, in linear time: a link ends at the first
     "]" after its "[" (neither the URL nor the label may contain "]")."""
-    closes = [i for i, ch in enumerate(text) if ch == "]"]
+    closes = [m.start() for m in _CLOSE_BRACKET.finditer(text)]
     if not closes:
         return
     import bisect

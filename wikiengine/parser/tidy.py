@@ -221,12 +221,23 @@ _FRENCH1 = re.compile(r" (?=[?:;!%»›](?!\w))")
 _FRENCH2 = re.compile(r"([«‹]) ")
 _TAG_SPLIT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _RAW_OPEN = re.compile(r"<(script|style)\b", re.I)
+_FRENCH_ONE_PASS = re.compile(r"(<!--.*?-->|<[^>]*>)| (?=[?:;!%»›](?!\w))|([«‹]) ", re.S)
+
+
+def _french_repl(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    if m.group(2) is not None:
+        return m.group(2) + "&#160;"
+    return "&#160;"
 
 
 def armor_french_spaces(html: str) -> str:
     """Non-breaking space before ? : ; ! % » › and after « ‹, in text nodes only."""
     if not any(c in html for c in "?:;!%»›«‹"):
         return html
+    if "<script" not in html and "<style" not in html:
+        return _FRENCH_ONE_PASS.sub(_french_repl, html)
     parts = _TAG_SPLIT.split(html)
     raw: str | None = None
     for i, part in enumerate(parts):
