@@ -35,3 +35,16 @@ def first_use(ctx: Any, key: str) -> bool:
         return False
     used.add(key)
     return True
+
+
+def recursive_tag_parse_fully(ctx: Any, text: str, frame: Any = None) -> str:
+    """Fully parsed HTML of ``text`` (paragraphs included), as the parser's core tags do
+    for gallery captions (``Parser::recursiveTagParseFully``)."""
+    from wikiengine.parser import render
+    from wikiengine.parser.frame import Frame
+    from wikiengine.parser.preprocess import expand, get_state
+
+    if frame is None:
+        frame = Frame(get_state(ctx), ctx.title)
+    expanded = expand(text, ctx, frame=frame, double_underscores=False)
+    return render.recursive_tag_parse_fully(expanded, ctx)
