@@ -55,7 +55,9 @@ def test_function_and_after_render_that_raise_are_contained() -> None:
     reg.describe("Broken", "0.1")
     reg.add_function("#boom", lambda ctx, frame, args: 1 / 0)
     reg.add_after_render(lambda text, ctx: text[10 ** 9])
-    html = _render("a {{#boom:x}} b", reg.parser_hooks())
+    reg.add_variable("BOOM", lambda ctx: {}["x"])
+    html = _render("a {{#boom:x}} b {{BOOM}}", reg.parser_hooks())
+    assert "Internal error in variable BOOM of extension Broken: KeyError" in html
     assert "Internal error in parser function #boom of extension Broken: ZeroDivisionError" in html
     assert "Internal error in extension Broken: IndexError" in html
     assert html.startswith("<p>a ")

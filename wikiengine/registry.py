@@ -93,7 +93,16 @@ class Registry:
 
     def add_variable(self, name: str, hook: Callable) -> None:
         """``{{NAME}}`` magic variable: ``hook(ctx) -> wikitext``."""
-        self.variables[name] = hook
+        ext = self._current
+
+        def variable(ctx: Any) -> str:
+            try:
+                return hook(ctx)
+            except Exception as e:
+                log.exception("extension %s failed in {{%s}}", ext, name)
+                return error_html(f"Internal error in variable {name} of extension "
+                                  f"{ext or '?'}: {type(e).__name__}")
+        self.variables[name] = variable
 
     def add_behaviour_switch(self, name: str) -> None:
         """``__NAME__``; recorded in ``output.properties`` by the after-render step."""
