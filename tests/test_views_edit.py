@@ -104,7 +104,8 @@ def test_anonymous_users_cannot_edit_by_default(app, client):
     form = edit_form(client, "Libre")
     assert form["_status"] == "403"
     response = save(client, "Libre", "texte", form={
-        "wpEditToken": token(client), "baseRevId": "0", "wpStarttime": "", "wpEdittime": ""})
+        "wpEditToken": token(client), "baseRevId": "0", "wpStarttime": "", "wpEdittime": "",
+        "wpUltimateParam": "1"})
     assert response.status_code == 403
     assert _revisions(app, "Libre") == []
 
@@ -140,3 +141,33 @@ def test_section_edit_and_undo(app, client):
     assert undo["wpTextbox1"] == revs[-2][2]
     missing = client.get("/w/index.php?title=Plan&action=edit&section=9")
     assert missing.status_code == 400
+
+
+def test_incomplete_form_and_blank_page(app, client):
+    make_user(app, "Alice")
+    login(client, "Alice")
+    form = edit_form(client, "Vide")
+    cut = {k: v for k, v in form.items() if k not in ("wpUltimateParam", "_status")}
+    response = save(client, "Vide", "texte tronqué", form=cut)
+    assert response.status_code == 400 and "incomplètes" in response.get_data(as_text=True)
+    assert _revisions(app, "Vide") == []
+    blank = save(client, "Vide", "   ", form=form)
+    body = blank.get_data(as_text=True)
+    assert blank.status_code == 200 and "page vide" in body and "wpIgnoreBlankArticle" in body
+    assert _revisions(app, "Vide") == []
+    confirmed = save(client, "Vide", "", form=form, wpIgnoreBlankArticle="1")
+    assert confirmed.status_code == 303 and len(_revisions(app, "Vide")) == 1
+
+
+def test_section_summary_and_new_section(app, client):
+    make_user(app, "Alice")
+    login(client, "Alice")
+    save(client, "Débat", "intro\n== Horaires ==\nle matin")
+    form = edit_form(client, "Débat", section="1")
+    save(client, "Débat", "== Horaires ==\nle soir", "correction", form=form)
+    assert _revisions(app, "Débat")[-1][3] == "/* Horaires */ correction"
+    new = edit_form(client, "Débat", section="new")
+    assert new["wpTextbox1"] == ""
+    save(client, "Débat", "Une question ?", "Accès", form=new)
+    text, summary = _revisions(app, "Débat")[-1][2:4]
+    assert text.endswith("== Accès ==\n\nUne question ?") and summary.startswith("/* Accès */")

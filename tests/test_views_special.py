@@ -151,6 +151,10 @@ def test_protect_blocks_ordinary_users(app, client):
                                   "mwProtect-level-edit": "everyone",
                                   "wpProtectExpiry": "infinite"})
     assert bad.status_code == 400
+    unprotect = "/w/index.php?title=Mairie&action=unprotect"
+    assert client.post(unprotect, data={"wpEditToken": token(client, unprotect)}
+                       ).status_code == 303
+    assert save(alice, "Mairie", "modifié par Alice").status_code == 303
 
 
 def test_move_leaves_redirect(app, client):

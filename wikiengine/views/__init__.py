@@ -65,4 +65,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response
 
+    proxies = int(app.config.get("PROXY_COUNT", 0) or 0)
+    if proxies:  # behind nginx/Apache: client address and scheme from X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
+                                x_host=proxies)
     pages.init_app(app)

@@ -12,6 +12,7 @@ in one transaction committed here.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from ..models import mw_timestamp
 from ..title import Title
 from .common import N_, UserError, current_user, form_flag, int_arg, page_url
 from .skin import render
+
+_SECTION_HEADING = re.compile(r"^(={1,6})(.+?)\1\s*(?:\n|$)")
 
 TOKEN_MESSAGES = {
     "missing": N_("Your edit was not saved because the edit token was missing. Please save "
@@ -49,6 +52,7 @@ class EditState:
     section: str = ""
     undid: int = 0
     exists: bool = False
+    ignore_blank: bool = False
 
 
 def _sections() -> Any:
@@ -211,7 +215,11 @@ def _full_text(title: Title, state: EditState) -> tuple[str, str]:
     if replaced is None:
         raise UserError(400, _("You tried to edit a section that does not exist."),
                         _("Section not found"), code="nosuchsection")
-    return replaced, state.summary
+    heading = _SECTION_HEADING.match(state.text)
+    summary = state.summary
+    if heading and not summary.startswith("/*"):
+        summary = f"/* {heading.group(2).strip()} */ {summary}".rstrip()
+    return replaced, summary
 
 
 def submit(title: Title) -> Response:
@@ -221,6 +229,12 @@ def submit(title: Title) -> Response:
     if g.get("token_problem"):
         return show_form(title, state, status=400,
                          error=_(TOKEN_MESSAGES[g.token_problem]))
+    if "wpTextbox1" not in request.form or (
+            "wpUltimateParam" not in request.form and "wpStarttime" in request.form):
+        # MediaWiki's guard against a form cut short in transit: never save half a page.
+        return show_form(title, state, status=400, error=_(
+            "Your edit was not saved because the data sent by your browser was incomplete. "
+            "Please check the text below and save again."))
     limit = current_app.config.get("MAX_ARTICLE_SIZE", 2 * 1024 * 1024)
     if len(state.text.encode("utf-8")) > limit:
         return show_form(title, state, status=413, error=_(
@@ -241,6 +255,11 @@ def submit(title: Title) -> Response:
         _page, latest = _latest(title)
         base = latest.text if latest is not None else ""
         return show_form(title, state, changes=render_diff(base, full_text))
+    if not full_text.strip() and not state.exists and not form_flag("wpIgnoreBlankArticle"):
+        state.ignore_blank = True
+        return show_form(title, state, error=_(
+            "You are about to create an empty page. If you save again, the page will be "
+            "created without any content."))
     try:
         return _save(title, state, full_text, summary)
     except PermissionDenied as exc:
