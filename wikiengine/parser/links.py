@@ -186,15 +186,10 @@ class LinkHolders:
         titles = [t for t, _ in self.internals.values() if t.namespace >= 0]
         exists = ctx.source.exists_many(titles) if titles else set()
         redirects: set[str] = set()
+        # optional PageSource method: one more batched query for the mw-redirect class
         rfn = getattr(ctx.source, "redirects_many", None)
         if rfn is not None and exists:
             redirects = set(rfn([t for t in titles if t.prefixed_dbkey in exists]))
-        elif exists:
-            for t in titles:
-                if t.prefixed_dbkey in exists:
-                    info = ctx.source.page_info(t)
-                    if info is not None and info.is_redirect:
-                        redirects.add(t.prefixed_dbkey)
         out = ctx.output
         html: dict[str, str] = {}
         for key, (nt, txt) in self.internals.items():

@@ -53,6 +53,10 @@ class PageInfo:
 
 
 class PageSource(Protocol):
+    """What the parser reads. A source may also offer ``redirects_many(titles) -> set[str]``
+    (prefixed dbkeys of the titles that are redirects, one batched query): links to them
+    then get the ``mw-redirect`` class, as in MediaWiki."""
+
     def get_text(self, title: Title) -> str | None: ...
     def exists_many(self, titles: Iterable[Title]) -> set[str]: ...
     def file_info(self, title: Title) -> FileInfo | None: ...
@@ -115,6 +119,15 @@ class DictPageSource:
             elif key in self.pages:
                 found.add(key)
         return found
+
+    def redirects_many(self, titles: Iterable[Title]) -> set[str]:
+        """Prefixed dbkeys of the existing ``titles`` whose text is a redirect."""
+        out = set()
+        for t in titles:
+            text = self.pages.get(t.prefixed_dbkey)
+            if text is not None and text.lstrip()[:9].lower() == "#redirect":
+                out.add(t.prefixed_dbkey)
+        return out
 
     def file_info(self, title: Title) -> FileInfo | None:
         if title.namespace not in (FILE, MEDIA):
