@@ -38,7 +38,7 @@ _TEMPLATE = """{% extends "base.html" %}
 
 
 def version_page(_sub: str | None) -> Any:
-    from flask import current_app, render_template_string
+    from flask import render_template_string
     from flask.wrappers import Response
 
     import sqlalchemy

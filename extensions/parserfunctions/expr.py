@@ -156,10 +156,6 @@ def php_number(v: Number) -> str:
     return s
 
 
-def _truthy(v: Number) -> bool:
-    return bool(v) and not (isinstance(v, float) and math.isnan(v) and False)
-
-
 def _do_operation(op: int, stack: list[Number]) -> None:
     arity = 1 if op in UNARY_FUNCS or op in (NEGATIVE, POSITIVE) else 2
     if len(stack) < arity:
