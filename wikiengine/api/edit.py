@@ -25,6 +25,16 @@ from .params import P
 from . import users, writes
 
 FORMATS = ("text/x-wiki",)
+#: ContentHandler::getAutosummary messages (autosumm-*) in the content languages.
+AUTOSUMMARY = {
+    "en": {"redirect": "Redirected page to [[{0}]]", "removed": "Removed redirect to [[{0}]]",
+           "new": 'Created page with "{0}"', "blank": "Blanked the page",
+           "replace": 'Replaced content with "{0}"'},
+    "fr": {"redirect": "Redirection vers [[{0}]]",
+           "removed": "Suppression de la redirection vers [[{0}]]",
+           "new": "Page créée avec « {0} »", "blank": "Page blanchie",
+           "replace": "Contenu remplacé par « {0} »"},
+}
 MODELS = ("wikitext",)
 
 
@@ -71,6 +81,9 @@ class Edit(ApiModule):
         summary = v["summary"] or ""
         if v["section"] == "new" and not summary and v["sectiontitle"]:
             summary = f"/* {v['sectiontitle']} */ new section"
+        if not summary:
+            old_text = revisions.page_text(ctx.db, page) if page is not None else None
+            summary = autosummary(title, old_text, text)
         base_rev = self._base_revision(ctx, v, page)
         if page is None and not v["recreate"] and (v["baserevid"] or v["basetimestamp"]):
             raise ApiError("pagedeleted")
@@ -178,3 +191,45 @@ class Edit(ApiModule):
             if others is None:
                 return page.latest
         return base
+
+
+def _redirect_target(title: Title, text: str | None) -> Title | None:
+    from ..store import derived
+
+    return derived.redirect_target(title, text) if text else None
+
+
+def _summary_text(text: str, room: int) -> str:
+    """TextContent::getTextForSummary: newlines as spaces, cut to ``room`` UTF-8 bytes."""
+    flat = text.replace("\r", " ").replace("\n", " ")
+    data = flat.encode("utf-8")
+    if len(data) <= room:
+        return flat
+    return data[:max(0, room - 3)].decode("utf-8", "ignore") + "..."
+
+
+def autosummary(title: Title, old: str | None, new: str) -> str:
+    """The summary MediaWiki writes when the editor gave none (redirect, new, blank,
+    replace), in the content language."""
+    from flask import current_app
+
+    from ..store.revisions import normalize_text
+
+    msgs = AUTOSUMMARY.get(current_app.config.get("LANGUAGE", "fr"), AUTOSUMMARY["en"])
+    new = normalize_text(new)
+    new_target = _redirect_target(title, new)
+    old_target = _redirect_target(title, old)
+    if new_target is not None and (old_target is None or old_target != new_target):
+        return msgs["redirect"].format(new_target.full_text)
+    if old_target is not None and new_target is None:
+        return msgs["removed"].format(old_target.full_text)
+    size = len(new.encode("utf-8"))
+    if old is None and size > 0:
+        room = 200 - len(msgs["new"].format("").encode("utf-8"))
+        return msgs["new"].format(_summary_text(new, room))
+    if old and size == 0:
+        return msgs["blank"]
+    if old and len(old.encode("utf-8")) > 10 * size and size < 500:
+        room = 200 - len(msgs["replace"].format("").encode("utf-8"))
+        return msgs["replace"].format(_summary_text(new, room))
+    return ""

@@ -64,7 +64,7 @@ def user_name(text: str) -> str:
 
 def log_params_api(ctx: ApiContext, entry_type: str, params: dict[str, Any]) -> dict[str, Any]:
     """``log_params`` as the API shows them (move target split into ns and title)."""
-    out = dict(params)
+    out = {k: v for k, v in params.items() if k != "redirect_page"}
     if entry_type == "move" and "target" in out:
         target = out.pop("target")
         try:

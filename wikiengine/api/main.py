@@ -138,9 +138,9 @@ def _serve() -> Response:
         _check_maxlag(main["maxlag"])
         _check_rights(ctx, module)
         _check_asserts(ctx, main)
+        _check_token(ctx, module)
         if module.mustbeposted and not ctx.is_posted:
             raise ApiError("mustbeposted", module.name)
-        _check_token(ctx, module)
         if main["requestid"] is not None:
             ctx.result["requestid"] = main["requestid"]
         if main["curtimestamp"]:

@@ -8,6 +8,7 @@ prop modules still continue, ``batchcomplete`` when a batch is whole).
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from sqlalchemy import and_, or_, select
@@ -21,6 +22,9 @@ from .errors import ApiError
 from .params import P
 
 SQL_BATCH = 400
+#: What MediaWiki names in "contains invalid characters" (Title::getTitleInvalidRegex).
+_BAD_CHARS = re.compile(r"[\x00-\x1f\x7f#<>\[\]|{}\ufffd]|%[0-9A-Fa-f]{2}"
+                        r"|&[A-Za-z0-9\x80-\uffff]+;")
 
 
 class ContinuationManager:
@@ -249,8 +253,10 @@ class PageSet:
     def _invalid(self, text: str, code: str) -> None:
         entry: dict[str, Any] = {"title": text}
         self.ctx.flag(entry, "invalid", True)
+        bad = _BAD_CHARS.search(text)
         entry["invalidreason"] = INVALID_REASONS.get(code, f'The requested page title "{text}" '
-                                                           'is invalid.').format(text)
+                                                           'is invalid.').format(
+            bad.group(0) if bad is not None else text)
         self._add_entry(str(self._next_missing), entry)
         self._next_missing -= 1
 

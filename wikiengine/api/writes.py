@@ -98,16 +98,25 @@ def set_watch(ctx: ApiContext, title: Title, watch: bool) -> None:
     ctx.db.flush()
 
 
+#: MediaWiki 1.39's default watchlist preferences (``$wgDefaultUserOptions``).
+DEFAULT_WATCH_OPTIONS = {"watchdefault": True, "watchcreations": True, "watchmoves": False,
+                         "watchdeletion": False, "watchrollback": False, "watchuploads": True}
+
+
 def apply_watchlist(ctx: ApiContext, title: Title, value: str, default_pref: str) -> bool:
-    """Apply ``watchlist=`` after a write; returns whether the page is now watched."""
-    if ctx.user.is_anon:
-        return False
+    """Apply ``watchlist=`` after a write; returns MediaWiki's ``watched`` answer (for an
+    anonymous user the default preference, though nothing is stored, as MediaWiki does)."""
+    options = {**DEFAULT_WATCH_OPTIONS, **(ctx.user.options or {})}
     if value == "watch":
-        set_watch(ctx, title, True)
+        decision = True
     elif value == "unwatch":
-        set_watch(ctx, title, False)
+        decision = False
     elif value == "preferences":
-        options = ctx.user.options or {}
-        if options.get(default_pref) in (True, 1, "1") and not watched(ctx, title):
-            set_watch(ctx, title, True)
+        decision = bool(options.get(default_pref)) or watched(ctx, title)
+    else:
+        decision = watched(ctx, title)
+    if ctx.user.is_anon:
+        return decision
+    if value in ("watch", "unwatch") or (value == "preferences" and decision):
+        set_watch(ctx, title, decision)
     return watched(ctx, title)
