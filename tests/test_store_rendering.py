@@ -130,3 +130,21 @@ def test_purge(app) -> None:
     with tx(app) as s:
         assert cache.purge(s) >= 1
     assert _entries(app) == 0
+
+
+def test_only_current_revision_is_cached(app) -> None:
+    _save(app, "Versions", "ancienne")
+    _render(app, "Versions")
+    _save(app, "Versions", "nouvelle")
+    with tx(app) as s:
+        page = revisions.get_page(s, Title.new("Versions"))
+        old = revisions.history(s, page)[1]
+        output = rendering.render_revision(s, Title.new("Versions"), "ancienne", page=page,
+                                           revision=old)
+        assert "ancienne" in output.html
+    _render(app, "Versions")
+    with tx(app) as s:
+        page = revisions.get_page(s, Title.new("Versions"))
+        revs = set(s.scalars(select(ParserCacheEntry.rev_id)
+                             .where(ParserCacheEntry.page_id == page.page_id)))
+        assert revs == {page.latest}

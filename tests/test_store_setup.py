@@ -6,6 +6,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+import pytest
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -55,6 +57,7 @@ def test_deleted_main_page_is_not_recreated(app) -> None:
         assert revisions.get_page(s, Title.new("Accueil")) is None
 
 
+@pytest.mark.db
 def test_main_page_setting(app_config) -> None:
     from wikiengine import create_app
 
@@ -68,4 +71,43 @@ def test_main_page_setting(app_config) -> None:
     with tx(app) as s:
         assert revisions.get_page(s, Title.new("Page principale")) is not None
         assert revisions.get_page(s, Title.new("Accueil")) is None
+    db.engine(app).dispose()
+
+
+def _init_worker(config: dict, queue) -> None:  # type: ignore[no-untyped-def]
+    from wikiengine import create_app
+
+    try:
+        app = create_app(config)
+        setup.init_instance(app)
+        db.engine(app).dispose()
+        queue.put(None)
+    except BaseException as exc:  # reported to the parent
+        queue.put(repr(exc))
+
+
+@pytest.mark.db
+def test_workers_starting_together_initialise_once(app_config) -> None:
+    import multiprocessing
+
+    if app_config["DATABASE_URL"].startswith("postgresql"):
+        from conftest import _reset_postgres
+
+        _reset_postgres(app_config["DATABASE_URL"])
+    config = dict(app_config, SEARCH_RENDER=False)
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_init_worker, args=(config, queue)) for _ in range(3)]
+    for proc in procs:
+        proc.start()
+    errors = [queue.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join(30)
+    assert errors == [None, None, None]
+    from wikiengine import create_app
+
+    app = create_app(config)
+    with tx(app) as s:
+        assert s.scalar(select(func.count()).select_from(Revision)) == 1
+        assert revisions.get_page(s, Title.new("Accueil")) is not None
     db.engine(app).dispose()

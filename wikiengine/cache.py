@@ -139,7 +139,10 @@ def put(session: Session, page: Page, rev_id: int, options: Any, output: Any,
                 with conn.begin():
                     if sqlite:  # wait briefly for a writer, then give up (cache only)
                         conn.exec_driver_sql("PRAGMA busy_timeout = 2000")
-                    conn.execute(delete(ParserCacheEntry).where(ParserCacheEntry.key == key))
+                    conn.execute(delete(ParserCacheEntry).where(
+                        (ParserCacheEntry.key == key) | (
+                            (ParserCacheEntry.page_id == page.page_id)
+                            & (ParserCacheEntry.rev_id != rev_id))))
                     conn.execute(ParserCacheEntry.__table__.insert().values(
                         pc_key=key, pc_page=page.page_id, pc_rev=rev_id,
                         pc_time=parsed_at or utcnow(), pc_value=value))

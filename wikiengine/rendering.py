@@ -196,7 +196,10 @@ def render_revision(session: Session, title: Title, text: str, *, page: Page | N
     if parser is None:
         return fallback_output(text)
     options = options or parser_options()
-    cacheable = use_cache and page is not None and revision is not None and not options.preview
+    # Only the current revision is cached (MediaWiki keeps old ones briefly elsewhere):
+    # the table then holds at most one rendering per page and option set.
+    cacheable = (use_cache and page is not None and revision is not None
+                 and revision.rev_id == page.latest and not options.preview)
     if cacheable:
         hit = cache.get(session, page, revision.rev_id, options)
         if hit is not None:
