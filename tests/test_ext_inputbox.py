@@ -38,3 +38,35 @@ def test_bad_type_and_escaping() -> None:
     assert "Input box: type not defined." in render("<inputbox>\ntype=boom\n</inputbox>")
     html = render('<inputbox>\ntype=create\ndefault="><script>x</script>\nwidth=abc\n</inputbox>')
     assert "<script>" not in html and 'size="50"' in html
+
+
+def test_prefix_goes_through_special_inputbox() -> None:
+    html = render("<inputbox>\ntype=create\nprefix=Témoignage/\npreload=Modèle:Témoignage\n"
+                  "</inputbox>")
+    assert 'action="/wiki/Special:InputBox"' in html
+    assert '<input type="hidden" name="prefix" value="Témoignage/">' in html
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def app_config(app_config: dict) -> dict:
+    app_config["EXTENSIONS"] = ["InputBox"]
+    return app_config
+
+
+def test_special_inputbox_redirects_to_the_edit_form(app, client) -> None:
+    resp = client.get("/wiki/Special:InputBox", query_string={
+        "prefix": "Témoignage/", "title": "Marie", "preload": "Modèle:Témoignage",
+        "junk": "x"}, follow_redirects=False)
+    if resp.status_code in (301, 302) and "InputBox" in resp.headers["Location"] and \
+            "action=edit" not in resp.headers["Location"]:
+        resp = client.get(resp.headers["Location"], follow_redirects=False)
+    assert resp.status_code == 303
+    location = resp.headers["Location"]
+    assert "action=edit" in location and "T%C3%A9moignage%2FMarie" in location
+    assert "preload=Mod%C3%A8le%3AT%C3%A9moignage" in location and "junk" not in location
+    bad = client.get("/wiki/Special:InputBox", query_string={"title": ""},
+                     follow_redirects=True)
+    assert bad.status_code == 400

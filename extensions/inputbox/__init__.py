@@ -1,7 +1,7 @@
 """InputBox: ``<inputbox>`` forms to create pages from a preload template, add a section,
 or search (a port of MediaWiki's InputBox extension; facilitators use it on collection days).
 
-Owns reading the tag's ``key=value`` lines (type, preload, editintro, summary,
+Owns reading the tag's ``key=value`` lines (type, preload, editintro, summary, prefix,
 default, placeholder, buttonlabel, searchbuttonlabel, width, break, namespaces…) and
 writing the GET form, which leads to the edit form (itself protected by an edit token).
 """
@@ -61,6 +61,9 @@ def inputbox_hook(content: str | None, attrs: dict, ctx: Any, frame: Any) -> str
             hidden["preloadtitle"] = opts["preloadtitle"]
         field = "title"
         default = opts.get("default", "")
+        if opts.get("prefix"):  # Special:InputBox puts the prefix in front of the title
+            hidden["prefix"] = opts["prefix"]
+            script = ctx.site.local_url("Special:InputBox")
     elif kind == "move":
         field = "wpNewTitle"
         default = opts.get("default", "")
@@ -84,6 +87,23 @@ def inputbox_hook(content: str | None, attrs: dict, ctx: Any, frame: Any) -> str
             f"{inputs}{box}{sep}{submit}</form></div>")
 
 
+#: what Special:InputBox passes on to the edit form
+FORWARDED = ("preload", "editintro", "summary", "nosummary", "minor", "section", "preloadtitle")
+
+
+def inputbox_page(_sub: str | None) -> Any:
+    """``Special:InputBox``: the create box of a ``prefix=`` InputBox lands here, and goes
+    on to the edit form of ``prefix + title`` (MediaWiki's SpecialInputBox)."""
+    from flask import redirect, request
+
+    from wikiengine.views.common import page_url, parse_title
+
+    title = parse_title(request.args.get("prefix", "") + request.args.get("title", ""),
+                        allow_special=False)
+    query = {k: request.args[k] for k in FORWARDED if request.args.get(k)}
+    return redirect(page_url(title, action="edit", **query), 303)
+
+
 def register(registry: Any, config: Any) -> None:
     registry.describe("InputBox", __version__,
                       description="Allow inclusion of predefined HTML forms",
@@ -91,3 +111,5 @@ def register(registry: Any, config: Any) -> None:
                       license="MIT", author="Erik Moeller, Leonardo Pimenta, Rob Church, Trevor "
                                            "Parscal, DaSch")
     registry.add_tag("inputbox", inputbox_hook)
+    registry.add_special_page("InputBox", inputbox_page, label="InputBox",
+                              aliases={"fr": ["InputBox"], "en": ["InputBox"]}, group="pagetools")
