@@ -256,21 +256,32 @@ def _escape_table(magic: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, st
     return got
 
 
+_DEFAULT_COLON_PROTOCOLS = ("bitcoin:", "geo:", "magnet:", "mailto:", "matrix:", "news:", "sip:",
+                            "sips:", "sms:", "tel:", "urn:", "xmpp:")
+_COLON_CACHE: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+
+def _colon_protocols(protocols: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The ``\b(mailto|news|…):`` pattern of wfEscapeWikiText for these URL protocols."""
+    if protocols not in _COLON_CACHE:
+        colon = [p[:-1] for p in protocols if p.endswith(":")]
+        _COLON_CACHE[protocols] = re.compile(
+            r"\b(" + "|".join(re.escape(p) for p in colon) + "):", re.I) if colon else None
+    return _COLON_CACHE[protocols]
+
+
 def escape_wikitext(text: str, ctx: Any = None) -> str:
     """``wfEscapeWikiText``: make ``text`` render literally as wikitext."""
     magic: tuple[str, ...] = ("ISBN", "PMID", "RFC")
-    protocols: tuple[str, ...] = ()
+    protocols: tuple[str, ...] = _DEFAULT_COLON_PROTOCOLS
     if ctx is not None:
         magic = tuple(k for k, v in ctx.site.enable_magic_links.items() if v)
-        protocols = ctx.site.url_protocols
+        protocols = tuple(ctx.site.url_protocols) or _DEFAULT_COLON_PROTOCOLS
     pat, table = _escape_table(magic)
     text = pat.sub(lambda m: table[m.group(0)], "\n" + text)[1:]
-    colon = [p[:-1] for p in (protocols or ("bitcoin:", "geo:", "magnet:", "mailto:", "matrix:",
-                                            "news:", "sip:", "sips:", "sms:", "tel:", "urn:",
-                                            "xmpp:")) if p.endswith(":")]
-    if colon:
-        text = re.sub(r"\b(" + "|".join(re.escape(p) for p in colon) + "):", r"\1&#58;", text,
-                      flags=re.I)
+    colon = _colon_protocols(protocols)
+    if colon is not None and ":" in text:
+        text = colon.sub(r"\1&#58;", text)
     return text
 
 
