@@ -246,6 +246,69 @@ def bench_fts5(docs: list[SearchDocument], queries, folder: Path) -> dict:
             "update_max_ms": max(updates) * 1000}
 
 
+# -- end to end: database, rendering, index ---------------------------------------------------
+def as_wikitext(doc: SearchDocument, rng: random.Random) -> str:
+    """A generated page as wikitext: bold title, links, headings, categories."""
+    words = doc.content.split(" ")
+    for i in range(0, len(words), 9):
+        if rng.random() < 0.5 and words[i].isalpha():
+            words[i] = f"[[{words[i]}]]"
+    text = " ".join(words)
+    third = max(1, len(text) // 3)
+    parts = ["'''" + doc.title + "''' " + text[:third]]
+    for n, heading in enumerate(doc.headings[:2], start=1):
+        parts.append(f"\n\n== {heading} ==\n{text[n * third:(n + 1) * third]}")
+    parts.extend(f"\n[[Catégorie:{c}]]" for c in doc.categories)
+    return "".join(parts)
+
+
+def bench_database(docs: list[SearchDocument], count: int, folder: Path, render: bool) -> dict:
+    """``wikiengine rebuild-search`` on a wiki database of ``count`` pages (the real articles'
+    wikitext first, then generated wikitext): reading, rendering (or stripping), indexing."""
+    from sqlalchemy import insert, update
+
+    from wikiengine import create_app
+    from wikiengine import search as facade
+    from wikiengine.models import Content, Page, Revision
+    from wikiengine.search.hooks import worker_session
+    from wikiengine.store import setup, users
+
+    rng = random.Random(7)
+    instance = folder / f"wiki-{'render' if render else 'plain'}"
+    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "bench",
+                      "DATABASE_URL": f"sqlite:///{instance / 'wiki.db'}",
+                      "SEARCH_RENDER": render})
+    setup.init_instance(app)
+    real = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.wikitext"))]
+    texts = [real[i] if i < len(real) else as_wikitext(doc, rng)
+             for i, doc in enumerate(docs[:count])]
+    # A session whose commits queue no index work: the timed rebuild starts from a cold
+    # parser cache and has the index lock to itself.
+    with app.app_context(), worker_session(app) as session:
+        actor = users.get_actor(session, users.create_user(session, "Bench", None))
+        for start in range(0, len(texts), 500):
+            chunk = list(zip(docs[start:start + 500], texts[start:start + 500]))
+            page_ids = session.execute(insert(Page).returning(
+                Page.page_id, sort_by_parameter_order=True), [
+                {"namespace": d.namespace, "title": f"{d.title.replace(' ', '_')}_{d.page_id}",
+                 "len": len(t.encode())} for d, t in chunk]).scalars().all()
+            content_ids = session.execute(insert(Content).returning(
+                Content.content_id, sort_by_parameter_order=True), [
+                {"text": t, "size": len(t.encode())} for _, t in chunk]).scalars().all()
+            rev_ids = session.execute(insert(Revision).returning(
+                Revision.rev_id, sort_by_parameter_order=True), [
+                {"page_id": p, "actor_id": actor.actor_id, "content_id": c, "len": 0}
+                for p, c in zip(page_ids, content_ids)]).scalars().all()
+            for page_id, rev_id in zip(page_ids, rev_ids):
+                session.execute(update(Page).where(Page.page_id == page_id)
+                                .values(latest=rev_id))
+    started = time.perf_counter()
+    with app.app_context():
+        pages = facade.rebuild(app=app)
+    elapsed = time.perf_counter() - started
+    return {"pages": pages, "seconds": elapsed, "pages_per_s": pages / elapsed}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=50_000)
@@ -253,6 +316,8 @@ def main() -> None:
     parser.add_argument("--language", default="fr")
     parser.add_argument("--seed", type=int, default=1946)
     parser.add_argument("--keep", help="folder to keep the indexes in (default: temporary)")
+    parser.add_argument("--db-pages", type=int, default=2000,
+                        help="pages of the end-to-end rebuild from a wiki database (0: skip)")
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"missing {CORPUS}: the shared corpus must sit beside the checkout")
@@ -271,10 +336,16 @@ def main() -> None:
         print("fts5", json.dumps(fts, indent=1), flush=True)
         whoosh = bench_whoosh(docs, queries, folder, args.language)
         print("whoosh", json.dumps(whoosh, indent=1), flush=True)
+        database = {}
+        for render in (False, True) if args.db_pages else ():
+            key = "rendered" if render else "wikitext stripped"
+            database[key] = bench_database(docs, args.db_pages, folder, render)
+            print("database rebuild,", key, json.dumps(database[key]), flush=True)
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "search.json").write_text(json.dumps({"pages": len(docs), "text_mchars": text_mb,
-                                                 "whoosh": whoosh, "fts5": fts}, indent=1))
+                                                 "whoosh": whoosh, "fts5": fts,
+                                                 "database": database}, indent=1))
     print(f"\n| engine | build s | pages/s | index MB | p50 ms | p95 ms | update ms |")
     print("|---|---|---|---|---|---|---|")
     for name, r in (("Whoosh-Reloaded", whoosh), ("SQLite FTS5", fts)):
