@@ -69,9 +69,11 @@ _MDY = re.compile(r"(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|t
                   r"(?:,?\s*(?P<y>\d{4}))?(?![\d:])", re.I)
 _MY = re.compile(r"(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<y>\d{4})", re.I)
 _SLASH = re.compile(r"(?P<a>\d{1,4})/(?P<b>\d{1,2})(?:/(?P<c>\d{1,4}))?")
-_DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2,4})")
+_DOTTED = re.compile(r"(?P<d>\d{1,2})[.-](?P<m>\d{1,2})[.-](?P<y>\d{4}|\d{2}(?!\d))")
 _TIME_RE = re.compile(_TIME, re.I)
-_TZ_RE = re.compile(r"(?:^|\s)" + _TZ + r"\s*$")
+_TZ_RE = re.compile(r"(?:^|\s|(?<=:\d\d))" + _TZ + r"\s*$")
+_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")  # 20010115[103000]
+_FIRST_LAST = re.compile(r"\b(first|last)\s+day\s+of\b", re.I)
 _REL = re.compile(r"(?P<n>[+-]?\s*\d+)\s*(?P<u>sec|second|min|minute|hour|day|week|fortnight|"
                   r"month|year)s?(?P<ago>\s+ago)?\b", re.I)
 _NEXT = re.compile(r"\b(?P<w>next|last|previous|this)\s+(?P<u>sec|second|min|minute|hour|day|"
@@ -125,6 +127,10 @@ def parse_date(text: str, now: dt.datetime, tz: dt.tzinfo = UTC) -> dt.datetime:
     s = " ".join(text.split())
     if re.fullmatch(r"\d{4}", s):
         s = "00:00 " + s
+    m = _DIGITS.fullmatch(s)
+    if m:  # MediaWiki timestamps ({{REVISIONTIMESTAMP}}) and YYYYMMDD
+        y, mo, d, h, mi, sec = m.groups()
+        s = f"{y}-{mo}-{d} {h or '00'}:{mi or '00'}:{sec or '00'}"
     if s.startswith("@"):
         m = re.fullmatch(r"@(-?\d+)(?:\.\d+)?", s)
         if not m:
@@ -196,6 +202,9 @@ def parse_date(text: str, now: dt.datetime, tz: dt.tzinfo = UTC) -> dt.datetime:
             n = int(m.group("n").replace(" ", ""))
             relatives.append((-n if m.group("ago") else n, m.group("u")))
         rest = _REL.sub(" ", rest)
+        first_last = _FIRST_LAST.search(rest)
+        if first_last:
+            rest = rest[:first_last.start()] + " " + rest[first_last.end():]
         nexts = list(_NEXT.finditer(rest))
         rest = _NEXT.sub(" ", rest)
         words = [w.lower() for w in _WORDS.findall(rest)]
@@ -251,6 +260,10 @@ def parse_date(text: str, now: dt.datetime, tz: dt.tzinfo = UTC) -> dt.datetime:
                                                                  microsecond=0)
         for n, unit in relatives:
             result = _apply_relative(result, n, unit)
+        if first_last:  # "first/last day of" applies after the month arithmetic, as in PHP
+            day = 1 if first_last.group(1).lower() == "first" else calendar.monthrange(
+                result.year, result.month)[1]
+            result = result.replace(day=day)
     except (OverflowError, ValueError) as e:
         if isinstance(e, (_YearError, InvalidTime)):
             raise
