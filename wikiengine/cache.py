@@ -35,10 +35,20 @@ def options_hash(options: Any) -> str:
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def _extensions_key() -> str:
+    """Which extensions (and versions) rendered the output: another set must miss."""
+    try:
+        from wikiengine import registry
+    except ImportError:
+        return "-"
+    return registry.cache_key()
+
+
 def cache_key(page_id: int, rev_id: int, options: Any) -> str:
     from wikiengine.parser.output import PARSER_VERSION
 
-    return f"{page_id}:{rev_id}:{options_hash(options)}:{PARSER_VERSION}"[:255]
+    return (f"{page_id}:{rev_id}:{options_hash(options)}:{_extensions_key()}:"
+            f"{PARSER_VERSION}")[:255]
 
 
 def _title_json(t: Any) -> list[Any] | None:

@@ -103,6 +103,19 @@ class DbPageSource:
             found.update(files[n] for n in names)
         return found
 
+    def redirects_many(self, titles: Iterable[Title]) -> set[str]:
+        """Prefixed dbkeys of the existing ``titles`` that are redirects (one query per 400)."""
+        wanted = {(t.namespace, t.dbkey): t.prefixed_dbkey for t in titles
+                  if not t.interwiki and t.namespace >= 0}
+        found: set[str] = set()
+        keys = list(wanted)
+        for start in range(0, len(keys), 400):
+            rows = self.session.execute(select(Page.namespace, Page.title).where(
+                tuple_(Page.namespace, Page.title).in_(keys[start:start + 400]),
+                Page.is_redirect.is_(True)))
+            found.update(wanted[(ns, title)] for ns, title in rows)
+        return found
+
     def file_info(self, title: Title) -> Any:
         from wikiengine.parser.source import FileInfo
 
@@ -140,6 +153,15 @@ def _parser() -> Any:
     return parser if hasattr(parser, "parse") else None
 
 
+def parser_hooks() -> Any:
+    """The enabled extensions' tag hooks and parser functions (``wikiengine.registry``)."""
+    try:
+        from wikiengine import registry
+    except ImportError:
+        return None
+    return registry.parser_hooks()
+
+
 def parser_options(user: User | None = None, **changes: Any) -> Any:
     from wikiengine.parser.context import ParserOptions
 
@@ -163,7 +185,7 @@ def pre_save_transform(session: Session, title: Title, text: str, user: User) ->
     if transform is None or parser is None or not hasattr(parser, "make_context"):
         return text
     ctx = parser.make_context(title, DbPageSource(session), parser_options(user, is_pst=True),
-                              site_config())
+                              site_config(), parser_hooks())
     return transform(text, ctx).rstrip()
 
 
@@ -179,7 +201,8 @@ def parse_for_links(session: Session, title: Title, text: str) -> Any:
     parser = _parser()
     if parser is None:
         return None
-    return parser.parse(text, title, DbPageSource(session), parser_options(), site_config())
+    return parser.parse(text, title, DbPageSource(session), parser_options(), site_config(),
+                        parser_hooks())
 
 
 def render_revision(session: Session, title: Title, text: str, *, page: Page | None = None,
@@ -210,7 +233,7 @@ def render_revision(session: Session, title: Title, text: str, *, page: Page | N
     site = site_config(page_id=page.page_id if page else 0,
                        revision_id=revision.rev_id if revision else 0,
                        revision_timestamp=revision.timestamp if revision else None)
-    output = parser.parse(text, title, DbPageSource(session), options, site)
+    output = parser.parse(text, title, DbPageSource(session), options, site, parser_hooks())
     if cacheable:
         cache.put(session, page, revision.rev_id, options, output, parsed_at=started)
     return output

@@ -15,7 +15,7 @@ from wikiengine.models import (RC_LOG, Archive, LogEntry, Page, PageRestriction,
                                RecentChange, Revision, User, utcnow)
 from wikiengine.title import Title
 
-from . import changes, derived, permissions, users
+from . import changes, derived, events, permissions, users
 from . import revisions as rv
 from .errors import InvalidInput, MissingPage, PageExists, PermissionDenied
 
@@ -66,6 +66,7 @@ def delete_page(session: Session, title: Title, user: User, reason: str = "", *,
     entry = changes.log(session, "delete", "delete", actor, title, reason, page_id=page_id,
                         params={"count": len(revisions)})
     derived.invalidate_backlinks(session, title, links=True)
+    events.queue(session, "page_deleted", title=title, page_id=page_id)
     return entry
 
 
@@ -178,6 +179,7 @@ def move_page(session: Session, old: Title, new: Title, user: User, reason: str 
     derived.invalidate_backlinks(session, new, links=True)
     if not leave_redirect:
         derived.invalidate_backlinks(session, old, links=True)
+    events.queue(session, "page_moved", old_title=old, new_title=new, page=page)
     if move_talk and old.can_have_talk() and not old.is_talk and not new.is_talk:
         old_talk, new_talk = old.talk_page(), new.talk_page()
         if rv.get_page(session, old_talk) is not None and rv.get_page(session, new_talk) is None:

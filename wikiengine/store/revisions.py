@@ -24,7 +24,7 @@ from wikiengine import diff
 from wikiengine.models import Content, Page, Revision, User, utcnow
 from wikiengine.title import Title
 
-from . import changes, derived, permissions, users
+from . import changes, derived, events, permissions, users
 from ._sql import insert_ignore
 from .errors import (EditConflict, InvalidInput, MissingPage, NoSuchRevision, PageExists,
                      PageTooLarge)
@@ -227,6 +227,7 @@ def _create(session: Session, title: Title, text: str, user: User, summary: str,
                     page_id=page.page_id, params={"revid": revision.rev_id}, timestamp=now,
                     rc=False)
     derived.invalidate_backlinks(session, title, links=True)
+    events.queue(session, "page_saved", title=title, page=page, revision=revision, created=True)
     return SaveResult(page, revision, created=True, output=output)
 
 
@@ -271,6 +272,7 @@ def _update(session: Session, page: Page, title: Title, text: str, user: User, s
     revision = _write_revision(session, page, title, proposed, user, summary, minor, bot,
                                parent_id=expected, output=output, now=utcnow())
     derived.invalidate_backlinks(session, title, links=False)
+    events.queue(session, "page_saved", title=title, page=page, revision=revision, created=False)
     return SaveResult(page, revision, merged=merged, output=output)
 
 
