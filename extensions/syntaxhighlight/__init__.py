@@ -1,7 +1,7 @@
 """SyntaxHighlight: ``<syntaxhighlight>`` (and ``<source>``) coloured by Pygments.
 
 Owns the tag hook with MediaWiki's attributes (``lang``, ``line``, ``start``, ``highlight``,
-``inline``, ``class``, ``style``, ``copy``), its HTML shape (``div.mw-highlight`` holding
+``inline``, ``class``, ``style``), its HTML shape (``div.mw-highlight`` holding
 ``<pre>``; ``code.mw-highlight`` when inline), the fallback to plain text for an unknown
 language or a text over ``SYNTAXHIGHLIGHT_MAX_BYTES`` (with MediaWiki's tracking category),
 and the Pygments style sheet served at ``/extensions/syntaxhighlight/pygments.css``.
