@@ -204,3 +204,13 @@ def test_an_interrupted_rebuild_is_seen_by_every_process(tmp_path: Path) -> None
     assert first.needs_rebuild and other.needs_rebuild and "incomplete" in other.message
     other.replace_all(load_docs())
     assert not first.needs_rebuild
+
+
+def test_changing_the_site_language_rebuilds_the_index(tmp_path: Path) -> None:
+    french = WhooshBackend(tmp_path / "index", "fr")
+    french.open()
+    french.replace_all(load_docs())
+    english = WhooshBackend(tmp_path / "index", "en")
+    english.open()
+    assert english.needs_rebuild and "language" in english.message
+    assert english.doc_count() == 0

@@ -118,6 +118,10 @@ class WhooshBackend:
         self._filters: dict[object, object] = {}
         self.generation = 0
 
+    def _version(self) -> str:
+        """What the index folder must have been built with: schema version and language."""
+        return f"{SCHEMA_VERSION} {self.language}"
+
     @property
     def needs_rebuild(self) -> bool:
         """The index lacks pages: recreated empty, or its last rebuild did not finish."""
@@ -137,8 +141,9 @@ class WhooshBackend:
         version = self.path / _VERSION_FILE
         if not self.path.exists() or not any(self.path.glob("_MAIN_*.toc")):
             problem = f"the search index {self.path} is missing"
-        elif not version.exists() or version.read_text().strip() != str(SCHEMA_VERSION):
-            problem = f"the search index {self.path} has an older format"
+        elif not version.exists() or version.read_text().strip() != self._version():
+            problem = (f"the search index {self.path} has an older format or another "
+                       "language")
         else:
             try:
                 ix = whoosh_index.open_dir(str(self.path))
@@ -160,7 +165,7 @@ class WhooshBackend:
             shutil.rmtree(self.path)
         self.path.mkdir(parents=True)
         ix = whoosh_index.create_in(str(self.path), self.schema)
-        (self.path / _VERSION_FILE).write_text(str(SCHEMA_VERSION))
+        (self.path / _VERSION_FILE).write_text(self._version())
         (self.path / _MARKER).write_text(problem)
         return ix
 
