@@ -51,3 +51,12 @@ def test_stylesheet_matches_static_file() -> None:
     from pathlib import Path
     import extensions.syntaxhighlight as sh
     assert (Path(sh.__file__).parent / "static" / "pygments.css").read_text() == stylesheet()
+
+
+def test_unknown_language_joins_the_tracking_category() -> None:
+    out = parse('<syntaxhighlight lang="nope">x</syntaxhighlight>', "Test", DictPageSource({}),
+                hooks=HOOKS.copy())
+    assert "Pages_with_syntax_highlighting_errors" in out.categories
+    out = parse('<syntaxhighlight lang="python">x</syntaxhighlight>', "Test",
+                DictPageSource({}), hooks=HOOKS.copy())
+    assert not out.categories

@@ -3,7 +3,7 @@
 Owns the tag hook with MediaWiki's attributes (``lang``, ``line``, ``start``, ``highlight``,
 ``inline``, ``class``, ``style``), its HTML shape (``div.mw-highlight`` holding
 ``<pre>``; ``code.mw-highlight`` when inline), the fallback to plain text for an unknown
-language or a text over ``SYNTAXHIGHLIGHT_MAX_BYTES`` (with MediaWiki's tracking category),
+language or a text over ``MAX_BYTES`` (100 kB; the page joins MediaWiki's tracking category),
 and the Pygments style sheet served at ``/extensions/syntaxhighlight/pygments.css``.
 """
 from __future__ import annotations
@@ -20,6 +20,9 @@ __version__ = "2.0"
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BYTES = 100 * 1024
 MAX_LINES_HIGHLIGHTED = 1000
+#: syntaxhighlight-error-category, by content language
+ERROR_CATEGORY = {"en": "Pages with syntax highlighting errors",
+                  "fr": "Pages avec des erreurs de coloration syntaxique"}
 _ALIASES = {"html5": "html", "xhtml": "html", "sh": "bash", "shell": "bash", "js": "javascript",
             "wikitext": "text", "mediawiki": "text", "text": "text", "plain": "text"}
 
@@ -63,11 +66,9 @@ def highlight_hook(content: str | None, attrs: dict, ctx: Any, frame: Any) -> st
     inline = "inline" in attrs or attrs.get("enclose") == "none"
     lexer = _lexer(lang) if len(code.encode("utf-8")) <= MAX_BYTES else None
     if lexer is None and lang.lower() not in ("", "text", "plain", "wikitext", "mediawiki"):
-        from wikiengine.parser.magicwords import add_tracking_category
-        try:
-            add_tracking_category(ctx, "syntaxhighlight-error-category")
-        except Exception:  # the message may be missing on this wiki: the page still renders
-            pass
+        name = ERROR_CATEGORY.get(ctx.site.language, ERROR_CATEGORY["en"])
+        ctx.output.add_category(name.replace(" ", "_"),
+                                ctx.output.properties.get("defaultsort", "") or "")
     classes = ["mw-highlight", f"mw-highlight-lang-{re.sub(r'[^a-z0-9_+-]', '', lang.lower())}"
                if lang else "mw-highlight-lang-text", "mw-content-ltr"]
     if "line" in attrs and not inline:
