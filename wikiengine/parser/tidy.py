@@ -58,7 +58,7 @@ def tidy(html: str) -> str:
                 break
         if empty:
             node.attrs["class"] = "mw-empty-elt"
-    out = _serialize_children(body, before)
+    out = _serialize_children(body, _Source(html, before))
     out = out.replace("&nbsp;", "&#160;").replace(_AMP, "&")
     if "<pre" in out or "<textarea" in out or "<listing" in out:
         # the HTML serialisation rule: a leading newline of <pre> content is doubled
@@ -84,6 +84,16 @@ _BLOCK_TAGS = frozenset("""address article aside blockquote center details dialo
 _BLOCK_SELECTOR = ",".join(sorted(_BLOCK_TAGS))
 
 
+class _Source:
+    """The tidy input and the texts found before its tables, for the serializer."""
+
+    __slots__ = ("html", "before")
+
+    def __init__(self, html: str, before: list[str] | None) -> None:
+        self.html = html
+        self.before = before
+
+
 def _start_tag(node) -> str:
     attrs = "".join(
         f' {k}="{(v or "").replace("&", "&amp;").replace(chr(34), "&quot;").replace(chr(160), "&nbsp;")}"'
@@ -100,7 +110,7 @@ def _nonblank(html: str) -> bool:
     return "<" in html or bool(html.strip(_WS))
 
 
-def _split_formatting(node, before: list[str] | None) -> list[tuple[bool, str]]:
+def _split_formatting(node, src: "_Source") -> list[tuple[bool, str]]:
     """A formatting element holding blocks, cut as the munger's splitTagStack does:
     (is_block, html) segments, each wrapped in a copy of the element."""
     segments: list[tuple[bool, list[str]]] = []
@@ -111,7 +121,7 @@ def _split_formatting(node, before: list[str] | None) -> list[tuple[bool, str]]:
             html = child.html or ""
         else:
             block = _is_block(child) or child.css_first(_BLOCK_SELECTOR) is not None
-            html = _serialize(child, before)
+            html = _serialize(child, src)
         if segments and segments[-1][0] == block:
             segments[-1][1].append(html)
         else:
@@ -127,7 +137,7 @@ def _split_formatting(node, before: list[str] | None) -> list[tuple[bool, str]]:
     return out
 
 
-def _serialize_children(parent, before: list[str] | None) -> str:
+def _serialize_children(parent, src: "_Source") -> str:
     """Serialise the children of <body>/<blockquote>, p-wrapping their inline content the
     way RemexCompatMunger does: bare text and inline elements go into a <p> (printed only
     if it holds an element or non-blank text); a block ends it; a block inside an inline
@@ -166,9 +176,12 @@ def _serialize_children(parent, before: list[str] | None) -> str:
                 out.append(text)
             else:
                 lead = len(text) - len(text.lstrip(_WS))
-                if lead:  # usually a separate whitespace token in the source
+                if lead and text[:lead + 40] not in src.html:
+                    # the whitespace and the text were separate tokens in the source (a tag
+                    # the parser dropped stood between them): the whitespace stays outside
                     out.append(text[:lead])
-                add_inline(text[lead:], True)
+                    text = text[lead:]
+                add_inline(text, True)
         elif tag == "-comment" or tag in _METADATA:
             html = child.html or ""
             if state["open"]:
@@ -181,7 +194,7 @@ def _serialize_children(parent, before: list[str] | None) -> str:
             if child.css_first(_BLOCK_SELECTOR) is None:
                 add_inline(child.html or "", True)
             elif tag in _FORMATTING:
-                for block, html in _split_formatting(child, before):
+                for block, html in _split_formatting(child, src):
                     if block:
                         flush()
                         out.append(html)
@@ -189,27 +202,27 @@ def _serialize_children(parent, before: list[str] | None) -> str:
                         add_inline(html, True)
             else:
                 flush()
-                out.append(_serialize(child, before))
+                out.append(_serialize(child, src))
         else:
-            if tag == "table" and run and before is not None:
+            if tag == "table" and run and src.before is not None:
                 last = run[-1].strip(_WS)
-                if last and not any(b.endswith(last) for b in before):
+                if last and not any(b.endswith(last) for b in src.before):
                     state["count"] = 0  # content fostered out of a table is not p-wrapped
             flush()
-            out.append(_serialize(child, before))
+            out.append(_serialize(child, src))
     flush()
     return "".join(out)
 
 
-def _serialize(node, before: list[str] | None) -> str:
+def _serialize(node, src: "_Source") -> str:
     """Serialise an element; blockquotes (at any depth) get their content p-wrapped."""
     if node.tag == "blockquote":
-        return _start_tag(node) + _serialize_children(node, before) + "</blockquote>"
+        return _start_tag(node) + _serialize_children(node, src) + "</blockquote>"
     if node.css_first("blockquote") is None:
         return node.html or ""
     parts = [_start_tag(node)]
     for child in node.iter(include_text=True):
-        parts.append(_serialize(child, before) if child.tag not in ("-text", "-comment") else (child.html or ""))
+        parts.append(_serialize(child, src) if child.tag not in ("-text", "-comment") else (child.html or ""))
     if node.tag not in _VOID:
         parts.append(f"</{node.tag}>")
     return "".join(parts)
