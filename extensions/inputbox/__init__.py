@@ -1,9 +1,11 @@
 """InputBox: ``<inputbox>`` forms to create pages from a preload template, add a section,
 or search (a port of MediaWiki's InputBox extension; facilitators use it on collection days).
 
-Owns reading the tag's ``key=value`` lines (type, preload, editintro, summary, prefix,
-default, placeholder, buttonlabel, searchbuttonlabel, width, break, namespaces…) and
-writing the GET form, which leads to the edit form (itself protected by an edit token).
+Owns reading the tag's ``key=value`` lines (type create/comment/commenttitle/search/
+fulltext/move, preload, preloadtitle, editintro, summary, minor, prefix, default,
+placeholder, buttonlabel, searchbuttonlabel, width, break, align, page), writing the GET
+form, which leads to the edit form (itself protected by an edit token), and
+Special:InputBox, which puts ``prefix`` in front of the title before the edit form.
 """
 from __future__ import annotations
 
