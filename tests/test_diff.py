@@ -95,3 +95,16 @@ def test_line_diff_reconstructs_both_sides(old: str, new: str) -> None:
     left = [r.old_text for r in blocks[0].rows if r.old_text is not None]
     right = [r.new_text for r in blocks[0].rows if r.new_text is not None]
     assert left == split_lines(old) and right == split_lines(new)
+
+
+def test_huge_changed_line_is_replaced_whole_and_fast() -> None:
+    import time
+
+    old = " ".join(f"mot{i}" for i in range(5000))
+    new = old.replace("mot10 ", "MOT10 ")
+    start = time.perf_counter()
+    left, right = word_diff(old, new)
+    assert time.perf_counter() - start < 2
+    assert left == [("delete", old)] and right == [("insert", new)]
+    small_left, _ = word_diff("a b c", "a x c")
+    assert ("delete", "b ") in small_left

@@ -20,6 +20,8 @@ Segment = tuple[str, str]
 
 #: MediaWiki shows two lines of context before and after each change.
 CONTEXT_LINES = 2
+#: Above this many word pairs a changed line is not diffed word by word (quadratic cost).
+MAX_WORD_DIFF_WORK = 4_000_000
 
 #: MediaWiki's WordLevelDiff tokens: a run of spaces, a word or one other character, each
 #: with one following space attached.
@@ -62,6 +64,8 @@ def word_diff(old: str, new: str) -> tuple[list[Segment], list[Segment]]:
     """Word-level diff of two lines: segments of the old line (equal/delete) and of the new
     line (equal/insert), adjacent segments of one kind joined."""
     a, b = _WORDS.findall(old), _WORDS.findall(new)
+    if len(a) * len(b) > MAX_WORD_DIFF_WORK:  # a huge line: shown as replaced, like wikidiff2
+        return ([("delete", old)] if old else []), ([("insert", new)] if new else [])
     left: list[Segment] = []
     right: list[Segment] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
