@@ -34,6 +34,13 @@ def test_comment_and_search_boxes() -> None:
     assert 'name="search"' in html and 'name="fulltext" value="1"' in html and "<br" not in html
 
 
+def test_commenttitle_asks_for_the_section_title() -> None:
+    html = render("<inputbox>\ntype=commenttitle\npage=Discussion:Jardin\n</inputbox>")
+    assert '<input type="hidden" name="title" value="Discussion:Jardin">' in html
+    assert 'name="preloadtitle" type="text"' in html
+    assert '<input type="hidden" name="section" value="new">' in html
+
+
 def test_bad_type_and_escaping() -> None:
     assert "Input box: type not defined." in render("<inputbox>\ntype=boom\n</inputbox>")
     html = render('<inputbox>\ntype=create\ndefault="><script>x</script>\nwidth=abc\n</inputbox>')

@@ -59,11 +59,14 @@ def inputbox_hook(content: str | None, attrs: dict, ctx: Any, frame: Any) -> str
                 hidden[key] = opts[key]
         if kind in ("comment", "commenttitle"):
             hidden["section"] = "new"
-        if opts.get("preloadtitle"):
-            hidden["preloadtitle"] = opts["preloadtitle"]
         field = "title"
         default = opts.get("default", "")
-        if opts.get("prefix"):  # Special:InputBox puts the prefix in front of the title
+        if kind == "commenttitle":  # the box holds the new section's title, on page=
+            hidden["title"] = opts.get("page") or ctx.title.prefixed_text
+            field = "preloadtitle"
+        elif opts.get("preloadtitle"):
+            hidden["preloadtitle"] = opts["preloadtitle"]
+        if opts.get("prefix") and kind != "commenttitle":  # Special:InputBox puts the prefix in front of the title
             hidden["prefix"] = opts["prefix"]
             script = ctx.site.local_url("Special:InputBox")
     elif kind == "move":
