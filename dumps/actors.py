@@ -75,9 +75,20 @@ class ActorResolver:
         self.user_map = dict(user_map or {})
         self._cache: OrderedDict[str, int] = OrderedDict()
         self._local: dict[str, User] = {}
+        self._names: dict[tuple, str] = {}
 
     def name_of(self, who: Contributor) -> str:
         """The actor name a contributor is recorded under on this wiki."""
+        key = (who.username, who.ip, who.deleted)
+        name = self._names.get(key)
+        if name is None:
+            name = self._name_of(who)
+            if len(self._names) >= CACHE_SIZE:
+                self._names.clear()
+            self._names[key] = name
+        return name
+
+    def _name_of(self, who: Contributor) -> str:
         if who.deleted or (not who.username and not who.ip):
             return self._external(UNKNOWN_USER)
         if who.username is None:

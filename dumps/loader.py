@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import tempfile
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable
 
@@ -113,11 +114,11 @@ Progress = Callable[[ImportReport, str], None]
 
 
 def check_dump(source: str | os.PathLike[str] | BinaryIO, report: ImportReport | None = None,
-               progress: Progress | None = None) -> ImportReport:
+               progress: Progress | None = None, tee: BinaryIO | None = None) -> ImportReport:
     """Read the whole dump without writing: raises ``DumpError`` if it is not a readable
-    dump; fills ``total_pages``/``total_revisions``."""
+    dump; fills ``total_pages``/``total_revisions``. ``tee`` receives the decompressed XML."""
     report = report or ImportReport()
-    with DumpReader(source) as reader:
+    with DumpReader(source, tee=tee) as reader:
         report.source = reader.name
         report.bytes_total = reader.size
         for record in reader:
@@ -135,18 +136,23 @@ def check_dump(source: str | os.PathLike[str] | BinaryIO, report: ImportReport |
 def import_dump(app: Flask, source: str | os.PathLike[str] | BinaryIO,
                 options: ImportOptions | None = None,
                 progress: Progress | None = None) -> ImportReport:
-    """Import ``source`` (a path or a seekable binary file) into ``app``'s wiki.
+    """Import ``source`` (a path or a binary file) into ``app``'s wiki.
 
     Must run inside ``app.app_context()``. Raises ``DumpError`` before writing anything when
     the file is not a readable dump; problems with single pages or revisions are reported in
     the returned ``ImportReport``.
     """
     options = options or ImportOptions()
-    report = check_dump(source, ImportReport(dry_run=options.dry_run), progress)
-    if not isinstance(source, (str, os.PathLike)):
-        source.seek(0)
-    loader = _Loader(app, options, report, progress)
-    loader.run(source)
+    report = ImportReport(dry_run=options.dry_run)
+    with tempfile.TemporaryFile(prefix="wikiengine-import-") as plain:
+        # the check decompresses once and keeps the XML, so the import reads it plainly
+        check_dump(source, report, progress, tee=plain)
+        plain.flush()
+        plain.seek(0)
+        report.bytes_total, report.bytes_read = plain.seek(0, os.SEEK_END), 0
+        plain.seek(0)
+        loader = _Loader(app, options, report, progress)
+        loader.run(plain, report.source)
     return report
 
 
@@ -165,11 +171,11 @@ class _Loader:
         self.started = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
         self.siteinfo = SiteInfo()
 
-    def run(self, source: str | os.PathLike[str] | BinaryIO) -> None:
+    def run(self, source: BinaryIO, name: str) -> None:
         session: Session = self.app.extensions["db_sessionmaker"]()
         try:
             self._prepare(session)
-            with DumpReader(source) as reader:
+            with DumpReader(source, name) as reader:
                 self._stream(session, reader)
             if self.options.dry_run:
                 session.rollback()
@@ -294,7 +300,7 @@ class _Loader:
             self.report.problem(state.record_title, rev.id, rev.line, problem)
             return None
         assert rev.text is not None
-        timestamp = _dt.datetime.strptime(rev.timestamp, "%Y-%m-%dT%H:%M:%SZ")
+        timestamp = _dt.datetime.fromisoformat(rev.timestamp[:-1])  # checked by the reader
         return RevisionRow(rev, timestamp, self.actors.name_of(rev.contributor),
                            rev.model or WIKITEXT_MODEL)
 

@@ -34,10 +34,17 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _CANONICAL_LOOKUP = {name.lower(): key for key, name in CANONICAL.items() if name}
 
 
+_LOCAL_NAMES: dict[object, str] = {}
+
+
 def _local(tag: object) -> str:
-    if not isinstance(tag, str):
-        return ""
-    return tag.rpartition("}")[2]
+    """``{namespace}name`` -> ``name`` (cached: a dump uses a few dozen tags)."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < 1000:
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 class DumpReader:
@@ -45,10 +52,12 @@ class DumpReader:
 
     :param source: a path or an open binary file (plain or compressed).
     :param name: the name used in error messages (defaults to the file name).
+    :param tee: a file that receives a copy of the decompressed XML as it is read.
     """
 
-    def __init__(self, source: str | os.PathLike[str] | BinaryIO, name: str | None = None):
-        self.source = DumpSource(source, name)
+    def __init__(self, source: str | os.PathLike[str] | BinaryIO, name: str | None = None,
+                 tee: BinaryIO | None = None):
+        self.source = DumpSource(source, name, tee)
         self.name = str(self.source.name)
         self.siteinfo = SiteInfo()
         self.version: str | None = None

@@ -67,6 +67,28 @@ class CountingReader(io.RawIOBase):
         super().close()
 
 
+class TeeReader(io.RawIOBase):
+    """Reads a stream and writes a copy of every byte to ``copy``."""
+
+    def __init__(self, stream: IO[bytes], copy: BinaryIO):
+        self.stream = stream
+        self.copy = copy
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self.stream.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.copy.write(data)
+        return n
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
 class ChainReader(io.RawIOBase):
     """``prefix`` bytes, then the stream, then ``suffix`` bytes."""
 
@@ -207,6 +229,9 @@ def detect(head: bytes, name: str) -> str:
     for magic, kind in MAGIC:
         if head.startswith(magic):
             return kind
+    text = head.lstrip(b" \t\r\n")
+    if text.startswith((b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<")):
+        return "plain"  # XML, whatever the file is called
     if name.endswith(".lzma") or head[:1] == b"\x5d":  # "]" never starts an XML file
         return "lzma"
     if name.endswith(".7z"):
@@ -218,7 +243,8 @@ class DumpSource:
     """An opened dump: ``stream`` yields XML bytes; ``consumed``/``size`` count the file's
     (compressed) bytes for progress; ``fragment`` is True for a bare ``<page>`` sequence."""
 
-    def __init__(self, source: str | os.PathLike[str] | BinaryIO, name: str | None = None):
+    def __init__(self, source: str | os.PathLike[str] | BinaryIO, name: str | None = None,
+                 tee: BinaryIO | None = None):
         if isinstance(source, (str, os.PathLike)):
             path = Path(source)
             self.name = name or path.name
@@ -239,6 +265,8 @@ class DumpSource:
         head = buffered.peek(16)[:16]
         self.container = detect(head, str(self.name).lower())
         self.stream: IO[bytes] = self._decompressor(buffered)
+        if tee is not None:
+            self.stream = io.BufferedReader(TeeReader(self.stream, tee), 1 << 16)
         self.fragment = False
         self._wrap_fragment()
 
