@@ -260,7 +260,7 @@ def _update(session: Session, page: Page, title: Title, text: str, user: User, s
         _check_size(result)
         if result == current_text:
             session.refresh(page)
-            return SaveResult(page, None, null_edit=True, merged=True)
+            return SaveResult(page, None, null_edit=True, merged=result != text)
         expected, proposed, merged = current_rev.rev_id, result, True
     else:
         current_rev = _current_revision(session, page.page_id)
