@@ -43,7 +43,7 @@ def _format_autocomments(comment: str, ctx: "ParseContext", local: bool) -> str:
         post = m.group(3) is not None
         auto = m.group(2)
         section = auto.replace("[[:", "").replace("[[", "").replace("]]", "")
-        section_text = auto.replace("[[", "&#91;[")
+        section_text = auto.replace("[", "&#91;").replace("]", "&#93;")
         from .headings import _normalize_section_name
         section = _normalize_section_name(decode_char_references(
             re.sub(r"[ _]+", " ", section).strip()))

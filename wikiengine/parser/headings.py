@@ -210,9 +210,9 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
                         "</mw:editsection>")
         fb_html = ""
         if fallback_anchor is not None and fallback_anchor != anchor:
-            fb_html = f'<span id="{htmlspecialchars(fallback_anchor)}"></span>'
+            fb_html = f'<span id="{htmlspecialchars(fallback_anchor, False)}"></span>'
         head.append(f"<h{level}{m.group('attrib')}{fb_html}<span class=\"mw-headline\" "
-                    f"id=\"{htmlspecialchars(anchor)}\">{headline}</span>{editlink}</h{level}>")
+                    f"id=\"{htmlspecialchars(anchor, False)}\">{headline}</span>{editlink}</h{level}>")
     if num_visible < 1:
         enough_toc = False
     toc_html = ""
@@ -279,7 +279,9 @@ def replace_edit_sections(text: str, ctx: "ParseContext", enabled: bool = True) 
         href = ctx.site.local_url(t.prefixed_dbkey, "action=edit&section=" + section)
         title_attr = ""
         if content is not None:
-            title_attr = f' title="{htmlspecialchars(msg(lang, "editsectionhint", content))}"'
+            hint = htmlspecialchars(msg(lang, "editsectionhint", content))
+            hint = hint.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+            title_attr = f' title="{hint}"'
         return ('<span class="mw-editsection"><span class="mw-editsection-bracket">[</span>'
                 f'<a href="{htmlspecialchars(href)}"{title_attr}>{msg(lang, "editsection")}</a>'
                 '<span class="mw-editsection-bracket">]</span></span>')

@@ -394,7 +394,10 @@ def safe_encode_attribute(text: str) -> str:
 
 
 def safe_encode_tag_attributes(attribs: dict[str, str]) -> str:
-    parts = [f'{htmlspecialchars(k, False)}="{safe_encode_attribute(v)}"' for k, v in attribs.items()]
+    # MediaWiki 1.39 prints the "_" of an escaped id as "&#95;" (as its parser tests show)
+    parts = [f'{htmlspecialchars(k, False)}="'
+             + (safe_encode_attribute(v).replace("_", "&#95;") if k == "id"
+                else safe_encode_attribute(v)) + '"' for k, v in attribs.items()]
     return (" " + " ".join(parts)) if parts else ""
 
 
