@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 IDLE_SECONDS = 3.0
 
 _REBUILD = "rebuild"
+#: Pages written per index commit when much arrives at once (an import): bounded memory.
+COMMIT_PAGES = 1000
 
 
 class Indexer:
@@ -118,8 +120,11 @@ class Indexer:
             if isinstance(item, tuple):
                 ids |= item[1]
                 names |= item[2]
-        if ids or names:
-            self._retry(lambda: self._update(ids, names))
+        ordered = sorted(ids)
+        for start in range(0, max(len(ordered), 1 if names else 0), COMMIT_PAGES):
+            part = set(ordered[start:start + COMMIT_PAGES])
+            extra = names if start == 0 else set()
+            self._retry(lambda part=part, extra=extra: self._update(part, extra))
 
     def _retry(self, work: Callable[[], None], attempts: int = 60) -> None:
         """Run ``work``, waiting while another process holds the index lock."""
