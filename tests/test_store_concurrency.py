@@ -40,7 +40,7 @@ def _edit(text: str, proc: int, i: int, shared: bool) -> str:
     return "\n".join(out)
 
 
-def _worker(config: dict[str, Any], proc: int, queue: Any) -> None:
+def _worker(config: dict[str, Any], proc: int, queue: Any, barrier: Any) -> None:
     from wikiengine import create_app, db
     from wikiengine.store import revisions, users
     from wikiengine.store.errors import EditConflict
@@ -50,6 +50,7 @@ def _worker(config: dict[str, Any], proc: int, queue: Any) -> None:
     rng = random.Random(proc)
     records: list[dict[str, Any]] = []
     try:
+        barrier.wait(timeout=120)  # every process is ready: start saving together
         for i in range(SAVES):
             with app.app_context(), db.session_scope(app) as s:
                 page = revisions.get_page(s, Title.new(TITLE))
@@ -93,7 +94,9 @@ def test_concurrent_saves_lose_nothing(app, app_config) -> None:
     config = dict(app_config, SEARCH_RENDER=False)
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(config, p, queue)) for p in range(PROCESSES)]
+    barrier = ctx.Barrier(PROCESSES)
+    procs = [ctx.Process(target=_worker, args=(config, p, queue, barrier))
+             for p in range(PROCESSES)]
     for proc in procs:
         proc.start()
     results: dict[int, list[dict[str, Any]]] = {}
