@@ -2,14 +2,15 @@
 
 Times, for every article of ../shared/corpus/articles/, building the preprocessor tree
 (uncached) and the whole phase 1 (tree + expansion, templates mostly missing as in the
-corpus README), then generated inputs at 1x/10x/100x to show the cost grows linearly.
+corpus README), then generated inputs at 1x/10x/100x (100, 1,000 and 10,000 repetitions of
+a unit; best of N runs) to show the cost grows linearly.
 
     .venv/bin/python bench/bench_preprocess.py [--repeat N]
 """
 from __future__ import annotations
 
 import argparse
-import statistics
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,18 +76,21 @@ def generated(repeat: int) -> None:
         "comments and tags": "a<!-- c --><nowiki>[[x]]</nowiki><pre>p</pre>\n",
         "headings and links": "== Head ==\n[[a|b]] [[c]] '''d''' {{PAGENAME}}\n",
     }
-    print("| input | 1x s | 10x s | 100x s | 100x / 1x |")
-    print("|---|---|---|---|---|")
+    print("| input | 1x s | 10x s | 100x s | 10x / 1x | 100x / 10x |")
+    print("|---|---|---|---|---|---|")
     for name, unit in units.items():
         times = []
-        for n in (20, 200, 2000):
+        for n in (100, 1000, 10000):
             text = unit * n
-            times.append(statistics.median(_expand(text, "Bench", pages) for _ in range(repeat)))
+            times.append(min(_expand(text, "Bench", pages) for _ in range(repeat)))
         print(f"| {name} | {times[0]:.4f} | {times[1]:.4f} | {times[2]:.4f} | "
-              f"{times[2] / times[0]:.0f} |")
+              f"{times[1] / times[0]:.1f} | {times[2] / times[1]:.1f} |")
 
 
 def main() -> None:
+    if hasattr(os, "getloadavg"):
+        print(f"load average before the run: {os.getloadavg()[0]:.1f} "
+              f"({os.cpu_count()} CPUs): figures are only comparable on an idle machine")
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
