@@ -2,6 +2,7 @@
 renders, quickly, to balanced HTML with no script, no event handler and no javascript: URL."""
 from __future__ import annotations
 
+import re
 import time
 from html.parser import HTMLParser
 
@@ -23,8 +24,17 @@ FRAGMENTS = [
     "<img src=x onerror=alert(1)>", "style=\"background:url(javascript:alert(1))\"",
     "<h2>", "</h2>", "[[:Category:Y]]", "[[fr:Z]]", "[[Media:Foobar.jpg]]", "<gallery>",
     "</gallery>", "x", "word", "é", "\u00a0", "«", "»", "?",
+    "|link=", "|link=javascript:alert(1)", "|alt=", "|upright=", "|100x50px", "|frameless",
+    "|border", "|center", "{{DISPLAYTITLE:", "{{DEFAULTSORT:", "[[#", "[[/", "[[../",
+    "[[wikipedia:", "<span id=\"", "\">", "{{!}}", "&nbsp;", "<nowiki/>", "\t", "\r\n",
+    "{{#tag:span|x|onclick=alert(1)}}", "{{#tag:a|x|href=javascript:y}}", "[//example.com x]",
+    "<div style=\"x:expression(alert(1))\">", "&#106;avascript:", "{{fullurl:javascript:x}}",
 ]
 
+#: a URL a browser would run: javascript:/vbscript: after any blanks or control characters
+_SCRIPT_URL = re.compile(r"^[\x00-\x20]*(?:j[\x00-\x20]*a[\x00-\x20]*v[\x00-\x20]*a[\x00-\x20]*"
+                         r"s[\x00-\x20]*c[\x00-\x20]*r[\x00-\x20]*i[\x00-\x20]*p[\x00-\x20]*t|"
+                         r"vbscript)[\x00-\x20]*:", re.I)
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -41,7 +51,7 @@ class _Checker(HTMLParser):
             if name.lower().startswith("on"):
                 self.problems.append(f"event handler {name}")
             if name in ("href", "src", "srcset", "action", "formaction", "poster") and value \
-                    and "javascript:" in value.replace(" ", "").lower():
+                    and _SCRIPT_URL.match(value):
                 self.problems.append(f"javascript URL in {name}")
         if tag not in VOID:
             self.stack.append(tag)
