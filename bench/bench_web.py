@@ -2,7 +2,8 @@
 against a bare Flask app returning a fixed string through the same server (gunicorn, several
 sync workers, loopback) in the same run, so the figures are ratios to "the web stack alone".
 
-    .venv/bin/python bench/bench_web.py [--workers 4] [--clients 6] [--seconds 5] [--saves 40]
+    .venv/bin/python bench/bench_web.py [--workers 4] [--clients 6] [--rounds 5] [--seconds 2]
+                                        [--saves 40]
 
 Measured:
   * view throughput (requests/s) of /wiki/Page for an anonymous reader (whole-page cache),
@@ -221,7 +222,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=6)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=2.0, help="per run")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--saves", type=int, default=40)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
@@ -236,9 +238,15 @@ def main(argv: list[str] | None = None) -> None:
             cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
             for _ in range(args.workers * 2):
                 request(wiki_port, "GET", path, headers={"Cookie": cookie})
-            bare_rps, _e = throughput(bare_port, path, args.clients, args.seconds)
-            anon_rps, anon_err = throughput(wiki_port, path, args.clients, args.seconds)
-            user_rps, user_err = throughput(wiki_port, path, args.clients, args.seconds, cookie)
+            # Interleaved short runs: a shared machine's load drifts, ratios per round don't.
+            rounds: list[tuple[float, float, float]] = []
+            anon_err = user_err = 0
+            for _ in range(args.rounds):
+                bare_r, _e = throughput(bare_port, path, args.clients, args.seconds)
+                anon_r, e1 = throughput(wiki_port, path, args.clients, args.seconds)
+                user_r, e2 = throughput(wiki_port, path, args.clients, args.seconds, cookie)
+                rounds.append((bare_r, anon_r, user_r))
+                anon_err, user_err = anon_err + e1, user_err + e2
             bare_post = bare_post_latency(bare_port, args.saves)
             saves = save_latency(wiki_port, jar, args.saves)
         finally:
@@ -247,13 +255,17 @@ def main(argv: list[str] | None = None) -> None:
                 proc.wait(30)
     med = statistics.median
     p95 = lambda xs: sorted(xs)[max(0, int(len(xs) * 0.95) - 1)]  # noqa: E731
+    bare_rps, anon_rps, user_rps = (med(r[i] for r in rounds) for i in range(3))
+    anon_ratio = med(r[0] / r[1] for r in rounds)
+    user_ratio = med(r[0] / r[2] for r in rounds)
     print(f"gunicorn sync workers: {args.workers}, client processes: {args.clients}, "
-          f"{args.seconds:.0f} s per run, {args.saves} saves of {len(page_text().encode())} bytes")
+          f"{args.rounds} rounds of {args.seconds:g} s per kind, {args.saves} saves of "
+          f"{len(page_text().encode())} bytes; medians over rounds")
     print(f"bare Flask GET:                 {bare_rps:8.0f} req/s")
     print(f"page view, anonymous (cached):  {anon_rps:8.0f} req/s   bare/wiki = "
-          f"{bare_rps / anon_rps:.2f}x   errors {anon_err}")
+          f"{anon_ratio:.2f}x   errors {anon_err}")
     print(f"page view, signed in:           {user_rps:8.0f} req/s   bare/wiki = "
-          f"{bare_rps / user_rps:.2f}x   errors {user_err}")
+          f"{user_ratio:.2f}x   errors {user_err}")
     print(f"bare Flask POST 10 KB:          median {med(bare_post) * 1000:6.1f} ms   "
           f"p95 {p95(bare_post) * 1000:6.1f} ms")
     print(f"save 10 KB page:                median {med(saves) * 1000:6.1f} ms   "

@@ -68,3 +68,26 @@ def test_signed_in_users_bypass_the_cache(app, client):
     anonymous = app.test_client().get("/wiki/Perso").get_data(as_text=True)
     mine = client.get("/wiki/Perso").get_data(as_text=True)
     assert "Se déconnecter" in mine and "Se déconnecter" not in anonymous
+
+
+def test_hits_are_answered_before_flask(app):
+    calls = []
+    app.before_request(lambda: calls.append(1))
+    make_user(app, "Alice")
+    editor = app.test_client()
+    login(editor, "Alice")
+    save(editor, "Criée", "marché couvert")
+    reader = app.test_client()
+    first = reader.get("/wiki/Cri%C3%A9e")
+    assert first.status_code == 200 and "marché couvert" in first.get_data(as_text=True)
+    before = len(calls)
+    again = reader.get("/wiki/Cri%C3%A9e")
+    assert again.data == first.data and len(calls) == before
+    assert again.headers["Vary"] == "Accept-Language, Cookie"
+    assert "Set-Cookie" not in again.headers
+    reader.get("/wiki/Cri%C3%A9e", headers={"Accept-Language": "en"})
+    assert len(calls) == before + 1  # another language: a miss, filled by the app
+    reader.get("/wiki/Cri%C3%A9e", headers={"Accept-Language": "en"})
+    assert len(calls) == before + 1
+    editor.get("/wiki/Cri%C3%A9e")
+    assert len(calls) == before + 2  # a session cookie always goes to the app

@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response
 
+    pagecache.install_middleware(app)
     proxies = int(app.config.get("PROXY_COUNT", 0) or 0)
     if proxies:  # behind nginx/Apache: client address and scheme from X-Forwarded-*
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -51,8 +51,11 @@ def _view_or_cached(title: Title) -> Any:
         response = handle(title)
         if response.status_code == 200 and not response.direct_passthrough:
             pagecache.put(cache_key, response.get_data())
+            response.headers["Vary"] = "Accept-Language, Cookie"
         return response
-    return current_app.response_class(body, 200, content_type="text/html; charset=utf-8")
+    response = current_app.response_class(body, 200, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
 
 
 @bp.route("/wiki/<path:name>", methods=["GET", "POST"])
