@@ -240,7 +240,7 @@ def _img_html(info: Any, w: int, h: int, alt: str, title: str, cls: str, valign:
             img = img[:-3] + f' title="{htmlspecialchars(title)}" />'
         return img
     la = dict(link)
-    if title and "title" not in la:
+    if title:  # the caption's tooltip wins over a link target's title
         la["title"] = title
     a = " ".join(f'{k}="{htmlspecialchars(v)}"' for k, v in la.items())
     return f"<a {a}>{img}</a>"
