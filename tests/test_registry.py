@@ -18,7 +18,7 @@ def _render(text: str, hooks) -> str:
 def test_entry_points_name_every_extension() -> None:
     names = set(registry.available())
     assert {"parserfunctions", "cite", "poem", "syntaxhighlight", "gallery", "inputbox",
-            "maps"} <= names
+            "maps", "categorytree"} <= names
 
 
 def test_build_loads_only_what_is_named() -> None:
@@ -128,11 +128,11 @@ _ATOMS = ["{{#if:", "{{#ifeq:", "{{#switch:", "{{#expr:", "{{#time:", "{{#titlep
           "<ref follow=a>", "<ref extends=a>", "<references/>", "<references>",
           "</references>", "<poem>", "</poem>", "<gallery mode=packed>", "</gallery>",
           "<syntaxhighlight lang=python line highlight=1-3>", "</syntaxhighlight>",
-          "<inputbox>", "</inputbox>", "type=create", "File:X.jpg", "\n", " ", "1", "-", "(",
+          "<inputbox>", "</inputbox>", "type=create", "<categorytree>", "</categorytree>", "File:X.jpg", "\n", " ", "1", "-", "(",
           ")", "^", "e", "mod", "48.39,-4.49", "~", ";", "x", "[[", "]]", "''", "&lt;", "%20",
           "Y-m-d", "@", "0", "..", "/", ":", "{{{1}}}", "<!--", "-->"]
 _ALL = registry.build(["ParserFunctions", "Cite", "Poem", "SyntaxHighlight", "Gallery",
-                       "InputBox", "Maps"], {"CITE_BOOK_REFERENCING": True})
+                       "InputBox", "Maps", "CategoryTree"], {"CITE_BOOK_REFERENCING": True})
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
