@@ -151,3 +151,17 @@ def test_blocked_save_is_refused(app, people) -> None:
     with pytest.raises(InvalidInput):
         with tx(app) as s:
             blocks.block(s, "Personne", s.get(User, people["admin"]))
+
+
+def test_cascading_protection_covers_transcluded_pages(app, people) -> None:
+    with tx(app) as s:
+        admin = s.get(User, people["admin"])
+        revisions.save_page(s, Title.new("Modèle:Bandeau"), "bandeau", admin)
+        revisions.save_page(s, Title.new("Accueil"), "{{Bandeau}}", admin)
+        revisions.protect_page(s, Title.new("Accueil"), admin, {"edit": "sysop"}, cascade=True)
+    assert _code(app, people["anna"], "edit", "Modèle:Bandeau") == "cascadeprotected"
+    assert _code(app, people["admin"], "edit", "Modèle:Bandeau") is None
+    with tx(app) as s:
+        revisions.protect_page(s, Title.new("Accueil"), s.get(User, people["admin"]),
+                               {"edit": "sysop"}, cascade=False)
+    assert _code(app, people["anna"], "edit", "Modèle:Bandeau") is None

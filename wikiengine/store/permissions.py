@@ -265,6 +265,8 @@ def _check_title(session: Session, user: User, rights: frozenset[str], action: s
                                        "This title has been protected from creation.",
                                        level=protection.create_perm)
         return
+    if action != "move":
+        _check_cascade(session, rights, title)
     types = ("edit", "move") if action == "move" else ("edit",)
     active = restrictions(session, page.page_id)
     for kind in types:
@@ -276,6 +278,28 @@ def _check_title(session: Session, user: User, rights: frozenset[str], action: s
             raise PermissionDenied("protectedpage",
                                    "This page has been protected to prevent editing or other "
                                    "actions.", level=level, type=kind)
+
+
+def _check_cascade(session: Session, rights: frozenset[str], title: Title) -> None:
+    """Pages transcluded (or files shown) in a cascade-protected page share its protection."""
+    from wikiengine.models import ImageLink, TemplateLink
+
+    if "editprotected" in rights:
+        return
+    sources = select(TemplateLink.from_id).where(TemplateLink.namespace == title.namespace,
+                                                 TemplateLink.title == title.dbkey)
+    if title.namespace == FILE:
+        sources = sources.union(select(ImageLink.from_id).where(ImageLink.to == title.dbkey))
+    rows = session.execute(select(PageRestriction.expiry, Page.namespace, Page.title)
+                           .join(Page, Page.page_id == PageRestriction.page_id)
+                           .where(PageRestriction.page_id.in_(sources),
+                                  PageRestriction.cascade.is_(True),
+                                  PageRestriction.type == "edit"))
+    for expiry, ns, dbkey in rows:
+        if _active(expiry):
+            raise PermissionDenied("cascadeprotected",
+                                   "This page is transcluded in a cascade-protected page.",
+                                   source=Title.make(ns, dbkey).prefixed_text)
 
 
 def _check_block(session: Session, user: User, action: str, title: Title | None,
