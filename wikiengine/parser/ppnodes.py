@@ -160,7 +160,7 @@ def _elements_re(names: tuple[str, ...]) -> re.Pattern[str]:
     pat = _ELEMENT_RE_CACHE.get(names)
     if pat is None:
         alt = "|".join(re.escape(n) for n in names)
-        pat = re.compile(r"(" + alt + r")(?:\s|/>|>)|(!--)", re.I)
+        pat = re.compile(r"(" + alt + r")(?:\s|/>|>)|(!--)", re.I | re.A)
         _ELEMENT_RE_CACHE[names] = pat
     return pat
 
@@ -168,7 +168,7 @@ def _elements_re(names: tuple[str, ...]) -> re.Pattern[str]:
 def _close_re(name: str) -> re.Pattern[str]:
     pat = _CLOSE_RE_CACHE.get(name.lower())
     if pat is None:
-        pat = re.compile(r"</" + re.escape(name) + r"\s*>", re.I)
+        pat = re.compile(r"</" + re.escape(name) + r"\s*>", re.I | re.A)
         _CLOSE_RE_CACHE[name.lower()] = pat
     return pat
 
