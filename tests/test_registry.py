@@ -145,3 +145,24 @@ def test_extensions_never_fail_on_any_markup(text: str) -> None:
     messages), never with an exception or a contained internal error."""
     html = _render(text, _ALL.parser_hooks())
     assert "Internal error" not in html
+
+
+def test_saved_page_uses_the_extensions_end_to_end(app, client) -> None:
+    """A page saved through the store is shown with its extensions' output, and Maps'
+    coordinates reach page_props (hence Special:Map)."""
+    from wikiengine.db import session_scope
+    from wikiengine.store import revisions, users
+    from wikiengine.title import Title
+
+    with session_scope(app) as session:
+        users.create_user(session, "Animatrice", "un mot de passe solide")
+    with app.app_context(), session_scope(app) as session:
+        user = users.get_user(session, "Animatrice")
+        revisions.save_page(session, Title.new("Jardin du Tour"),
+                            "{{#if: oui | Jardin ouvert }}<ref>Mairie de Brest</ref>\n"
+                            "{{#display_map: 48.39, -4.49~Jardin du Tour }}", user)
+    body = client.get("/wiki/Jardin_du_Tour", follow_redirects=True).get_data(as_text=True)
+    assert "Jardin ouvert" in body and "Mairie de Brest" in body
+    assert 'class="reference"' in body and "maps-leaflet" in body
+    page = client.get("/wiki/Special:Map", follow_redirects=True).get_data(as_text=True)
+    assert "Jardin du Tour" in page
