@@ -1,6 +1,8 @@
 """InputBox: create/comment/search forms, preload and labels, bad types, escaping."""
 from __future__ import annotations
 
+import pytest
+
 from wikiengine import registry
 from wikiengine.parser import DictPageSource, parse
 
@@ -52,9 +54,6 @@ def test_prefix_goes_through_special_inputbox() -> None:
                   "</inputbox>")
     assert 'action="/wiki/Special:InputBox"' in html
     assert '<input type="hidden" name="prefix" value="Témoignage/">' in html
-
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from wikiengine import registry
 from wikiengine.parser import DictPageSource, parse
@@ -133,9 +134,6 @@ _ATOMS = ["{{#if:", "{{#ifeq:", "{{#switch:", "{{#expr:", "{{#time:", "{{#titlep
           "Y-m-d", "@", "0", "..", "/", ":", "{{{1}}}", "<!--", "-->"]
 _ALL = registry.build(["ParserFunctions", "Cite", "Poem", "SyntaxHighlight", "Gallery",
                        "InputBox", "Maps", "CategoryTree"], {"CITE_BOOK_REFERENCING": True})
-
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)
