@@ -201,6 +201,11 @@ def make_case_context(wikitext: str, title: str, articles: dict[str, str],
         popts.max_include_size = int(options["maxincludesize"])
     if "maxtemplatedepth" in options:
         popts.max_template_depth = int(options["maxtemplatedepth"])
+    if "lastsavedrevision" in options:
+        # the runner saves the input as the page's current revision (anonymous, fake clock)
+        site.revision_user = popts.user_name
+        site.revision_timestamp = _FAKE_NOW
+        popts.extra["revision_text"] = wikitext
     hooks = case_hooks(list(options.get("requires") or []), options)
     ctx = make_context(title or "Parser test", _source(articles, site), popts, site, hooks)
     return ctx
