@@ -217,9 +217,11 @@ def pf_bidi(pp: Any, frame: Any, args: list) -> str:
 
 
 def pf_language(pp: Any, frame: Any, args: list) -> str:
+    """``{{#language:code}}``: the language's own name (autonym, as core MediaWiki without
+    the CLDR extension gives), else the code in BCP 47 form."""
     code = _arg(args, 0).strip().lower()
     name = LANGUAGE_NAMES.get(code, "")
-    return name if name else code
+    return name if name else pf_bcp47(pp, frame, [code])
 
 
 def pf_bcp47(pp: Any, frame: Any, args: list) -> str:
