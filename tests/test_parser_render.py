@@ -48,7 +48,7 @@ def test_parse_records(case: dict) -> None:
     if "language_links" in case:
         assert out.language_links == case["language_links"]
     if "sections" in case:
-        got = [{k: s[k] for k in ("level", "line", "anchor", "index", "number")}
+        got = [{k: s[k] for k in ("level", "line", "anchor", "index", "number", "byteoffset")}
                for s in out.sections]
         assert got == case["sections"]
 

@@ -84,6 +84,7 @@ def parse_context(text: str, ctx: ParseContext) -> ParserOutput:
             ctx.output.redirect = target
             end = text.find("]]")
             text = text[end + 2:] if end != -1 else ""
+    ctx.ext_state["orig_text"] = text  # formatHeadings measures section offsets in it
     expanded = expand(text, ctx)
     html = render_document(expanded, ctx)
     if target is not None:

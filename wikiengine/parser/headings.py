@@ -104,7 +104,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
     num_visible = 0
     refers: set[str] = set()
     tocraw = []
-    heading_offsets = _heading_offsets(orig_text)
+    heading_offsets = _heading_offsets(orig_text, ctx) if is_main else {}
     for idx, m in enumerate(matches):
         headline = m.group("header")
         is_template = False
@@ -244,18 +244,27 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
     return full
 
 
-_WIKI_HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
-
-
-def _heading_offsets(orig: str) -> dict[int, int]:
-    """Approximate byte offsets of the top-level headings of the original wikitext."""
+def _heading_offsets(orig: str, ctx: "ParseContext") -> dict[int, int]:
+    """Offsets (in characters, as MediaWiki's mb_strlen) of the top-level headings of the
+    original wikitext, keyed by heading index: the preprocessor tree's root nodes are
+    measured in their original text until each heading node."""
     offsets: dict[int, int] = {}
-    if "=" not in orig or len(orig) > 5_000_000:
+    if "=" not in orig:
         return offsets
-    n = 0
-    for m in _WIKI_HEADING.finditer(orig):
-        n += 1
-        offsets[n] = len(orig[:m.start()].encode("utf-8"))
+    try:
+        from .ppnodes import build_tree
+        from .sections import CORE_TAGS, recover_original
+    except ImportError:
+        return offsets
+    tags = tuple(sorted(set(CORE_TAGS) | set(ctx.hooks.tags)))
+    pos = 0
+    for node in build_tree(orig, False, tags):
+        if type(node) is str:
+            pos += len(node)
+            continue
+        if node[0] == "h":
+            offsets.setdefault(node[2], pos)
+        pos += len(recover_original(node))
     return offsets
 
 

@@ -73,7 +73,7 @@ def do_double_underscore(text: str, ctx: ParseContext) -> str:
 def internal_parse(text: str, ctx: ParseContext, holders: LinkHolders,
                    is_main: bool = True) -> str:
     """Parser::internalParse on already expanded text."""
-    orig = text
+    orig = ctx.ext_state.get("orig_text", text) if is_main else text
     fm = tuple(ctx.site.fragment_mode)
     text = remove_html_tags(text, fm, extra_tags=ctx.ext_state.get("extra_html_tags", frozenset()))
     text = do_table_stuff(text, ctx.strip.unstrip_both, fm)
