@@ -94,3 +94,14 @@ def test_error_pages_are_localised(client):
     fr = client.get("/wiki/A[b]").get_data(as_text=True)
     en = client.get("/wiki/A[b]", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "caractères invalides" in fr and "invalid characters" in en
+
+
+def test_dates_in_the_site_time_zone(app):
+    import datetime
+
+    with app.test_request_context("/"):
+        shown = app.jinja_env.filters["datetime"](datetime.datetime(2026, 7, 14, 12, 0))
+    assert "14:00" in shown and "juil." in shown  # stored in UTC, shown in Europe/Paris
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        shown = app.jinja_env.filters["datetime"](datetime.datetime(2026, 1, 5, 12, 0))
+    assert "1:00" in shown and "Jan" in shown

@@ -108,3 +108,16 @@ def test_secure_cookie_on_https_sites(app_config):
 
     app_config["SERVER"] = "https://wiki.example.org"
     assert create_app(app_config).config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_returnto_stays_on_the_wiki(app, client):
+    make_user(app, "Alice", "le-bon-mot-de-passe")
+    for target, expected in (("https://ailleurs.example/piege", "/wiki/Https://ailleurs.example/piege"),
+                             ("Spécial:Connexion", "/wiki/Accueil"),
+                             ("Rue de Siam", "/wiki/Rue_de_Siam")):
+        fresh = app.test_client()
+        response = fresh.post("/wiki/Spécial:Connexion", data={
+            "wpName": "Alice", "wpPassword": "le-bon-mot-de-passe",
+            "wpLoginToken": token(fresh), "returnto": target})
+        assert response.status_code == 303
+        assert response.headers["Location"] == expected, target

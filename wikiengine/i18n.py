@@ -109,7 +109,8 @@ def _signed(value: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("LANGUAGE", "fr"))
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
+    # Dates are shown in the site's zone (MediaWiki's $wgLocaltimezone); stored in UTC.
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE", "Europe/Paris"))
     compile_catalogues()
     Babel(app, locale_selector=select_locale,
           default_translation_directories=str(TRANSLATIONS))

@@ -63,15 +63,23 @@ def _limiter() -> RateLimiter:
 
 
 def _returnto() -> str:
-    """Where to go after signing in: a page title given by ``returnto``, else the main page."""
+    """Where to go after signing in or out: the page named by ``returnto`` (never another
+    site, never the login pages themselves), else the main page."""
+    from ..namespaces import SPECIAL
+    from .special import lookup
+
     target = request.values.get("returnto", "")
     if target:
         try:
             title = parse_title(target)
         except UserError:
-            title = main_page()
-        if title.namespace >= 0 or title.dbkey.lower() not in ("userlogin", "userlogout"):
-            return page_url(title)
+            return page_url(main_page())
+        if title.namespace == SPECIAL:
+            found = lookup(title.dbkey.split("/", 1)[0])
+            if found is not None and found.name in ("Userlogin", "Userlogout",
+                                                    "CreateAccount"):
+                return page_url(main_page())
+        return page_url(title)
     return page_url(main_page())
 
 
