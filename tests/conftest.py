@@ -37,43 +37,114 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def _terminate_others(conn) -> None:  # type: ignore[no-untyped-def]
+    """End connections a previous test leaked (a server thread, a killed worker)."""
+    from sqlalchemy import text
+
+    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+
+
 def _reset_postgres(url: str) -> None:
+    """Drop and recreate the public schema (the session's first instance)."""
     from sqlalchemy import create_engine, text
 
     eng = create_engine(url)
     with eng.begin() as conn:
+        _terminate_others(conn)
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     eng.dispose()
 
 
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict:
-    """Settings for a fresh test instance; tests may change them before using ``app``."""
-    url = PG_URL or f"sqlite:///{tmp_path / 'wiki.db'}"
+def _truncate_postgres(url: str) -> None:
+    """Empty every table but Alembic's (schema kept), restarting identities."""
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        _terminate_others(conn)
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"))]
+        if tables:
+            names = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    eng.dispose()
+
+
+def _base_config(folder: Path) -> dict:
     return {
         "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path),
-        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(folder),
+        "DATABASE_URL": PG_URL or f"sqlite:///{folder / 'wiki.db'}",
         "SECRET_KEY": "test-secret",
         "SERVER": "http://127.0.0.1",
         "LOGIN_RATE_LIMIT": (50, 300),
     }
 
 
-@pytest.fixture
-def app(app_config: dict):
-    from wikiengine import create_app
-    from wikiengine.store import setup
-
-    if app_config["DATABASE_URL"].startswith("postgresql"):
-        _reset_postgres(app_config["DATABASE_URL"])
-    application = create_app(app_config)
-    setup.init_instance(application)
-    yield application
+def _settle(application) -> None:  # type: ignore[no-untyped-def]
+    """Wait for background index writes, then close every database connection."""
+    try:
+        from wikiengine import search
+    except ImportError:
+        pass
+    else:
+        with application.app_context():
+            search.flush(app=application)
     from wikiengine.db import engine
 
     engine(application).dispose()
+
+
+@pytest.fixture(scope="session")
+def instance_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly initialised instance (schema at head, main page, search index), built once
+    per test process; ``app`` copies it instead of migrating for every test."""
+    from wikiengine import create_app
+    from wikiengine.store import setup
+
+    folder = tmp_path_factory.mktemp("instance-template")
+    if PG_URL:
+        _reset_postgres(PG_URL)
+    application = create_app(_base_config(folder))
+    setup.init_instance(application)
+    _settle(application)
+    return folder
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict:
+    """Settings for a fresh test instance; tests may change them before using ``app``."""
+    return _base_config(tmp_path)
+
+
+@pytest.fixture
+def app(app_config: dict, tmp_path: Path, instance_template: Path):
+    """A wiki on a fresh instance in ``tmp_path``: as after ``init_instance``.
+
+    With unchanged settings the instance is a copy of the session's template (and on
+    PostgreSQL, tables are emptied and the template's rows set up again); a test that changed
+    ``app_config`` gets a full ``init_instance`` of its own."""
+    import shutil
+
+    from wikiengine import create_app
+    from wikiengine.store import setup
+
+    standard = app_config == _base_config(tmp_path)
+    if PG_URL:
+        _truncate_postgres(PG_URL)
+    if standard and not PG_URL:
+        shutil.copytree(instance_template, tmp_path, dirs_exist_ok=True)
+        application = create_app(app_config)
+    else:
+        if app_config["DATABASE_URL"].startswith("postgresql") and app_config["DATABASE_URL"] != PG_URL:
+            _reset_postgres(app_config["DATABASE_URL"])
+        application = create_app(app_config)
+        setup.init_instance(application)
+    yield application
+    _settle(application)
 
 
 @pytest.fixture
