@@ -403,3 +403,11 @@ def test_pagesincategory_counts_once_per_category() -> None:
                  "{{PAGESINCAT:A|R|files}} {{PAGESINCATEGORY:B}}", ctx)
     assert out == "12,345 12345 2 3 0"
     assert "Pages_with_too_many_expensive_parser_function_calls" in ctx.output.categories
+
+
+def test_finnish_grammar() -> None:
+    from wikiengine.parser.corefunctions import _grammar_fi
+    assert _grammar_fi("foobar", "elative") == "foobarista"
+    assert _grammar_fi("Wikipedia", "genitive") == "Wikipedian"
+    assert _grammar_fi("Wikipedia", "elative") == "Wikipediasta"
+    assert _grammar_fi("Wiki", "inessive") == "Wikissä"

@@ -177,8 +177,31 @@ def pf_plural(pp: Any, frame: Any, args: list) -> str:
     return convert_plural(lang_of(pp), count, list(args[1:]))
 
 
+def _grammar_fi(word: str, case: str) -> str:
+    """``LanguageFi::convertGrammar`` (the rules MediaWiki uses for site names)."""
+    aou = bool(re.search(r"[aou][^äöy]*$", word, re.I)) and not re.search(r"wiki$", word, re.I)
+    if re.search(r"[bcdfghjklmnpqrstvwxz]$", word, re.I):
+        word += "i"
+    if case == "genitive":
+        word += "n"
+    elif case == "elative":
+        word += "sta" if aou else "stä"
+    elif case == "partitive":
+        word += "a" if aou else "ä"
+    elif case == "illative":
+        word += word[-1:] + "n"
+    elif case == "inessive":
+        word += "ssa" if aou else "ssä"
+    return word
+
+
 def pf_grammar(pp: Any, frame: Any, args: list) -> str:
-    return _arg(args, 1)
+    """``{{grammar:case|word}}``: English and French have no grammatical forms (the word is
+    returned); Finnish site-name rules are ported."""
+    case, word = _arg(args, 0), kill_markers(_arg(args, 1))
+    if lang_of(pp) == "fi" and word:
+        return _grammar_fi(word, case)
+    return word
 
 
 def pf_gender(pp: Any, frame: Any, args: list) -> str:
