@@ -277,3 +277,16 @@ def test_save_on_page_deleted_since_editing_started(app) -> None:
     with tx(app) as s:  # a form opened after the deletion may recreate it
         assert revisions.save_page(s, title, "v3", s.get(User, admin),
                                    start_time=utcnow()).created
+
+
+def test_unstorable_characters_and_long_summaries(app) -> None:
+    uid = _user(app)
+    with tx(app) as s:
+        result = revisions.save_page(s, Title.new("Bizarre"), "a\x00b \ud800 c\u0065\u0301",
+                                     s.get(User, uid), summary="résumé\n" + "x" * 600)
+    with tx(app) as s:
+        page = revisions.get_page(s, Title.new("Bizarre"))
+        assert revisions.page_text(s, page) == "ab \ufffd c\u00e9"  # NFC: e + accent = é
+        rev = revisions.latest_revision(s, page)
+        assert rev.comment.startswith("résumé xxx") and len(rev.comment) == 500
+        assert result.revision.rev_id == rev.rev_id

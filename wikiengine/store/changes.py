@@ -23,7 +23,10 @@ def log(session: Session, log_type: str, action: str, actor: Actor, title: Title
         timestamp: _dt.datetime | None = None, bot: bool = False, rc: bool = True) -> LogEntry:
     """Write a ``logging`` row and (unless ``rc`` is False, as for page creations whose
     recent change is the edit itself) its recent-change row; returns the log entry."""
+    from .revisions import normalize_summary
+
     when = timestamp or utcnow()
+    comment = normalize_summary(comment)
     entry = LogEntry(type=log_type, action=action, timestamp=when, actor_id=actor.actor_id,
                      namespace=title.namespace, title=title.dbkey, page_id=page_id,
                      comment=comment, params=json.dumps(params or {}, ensure_ascii=False),

@@ -58,10 +58,26 @@ def sha1_base36(text: str) -> str:
     return "".join(reversed(out)).rjust(31, "0")
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: MediaWiki's ``CommentStore::COMMENT_CHARACTER_LIMIT``.
+COMMENT_LIMIT = 500
+
+
+def clean(text: str) -> str:
+    """Text any database can store: NUL removed, lone surrogates replaced by U+FFFD, NFC."""
+    if _UNSTORABLE.search(text):
+        text = _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+    return unicodedata.normalize("NFC", text)
+
+
 def normalize_text(text: str) -> str:
     """What MediaWiki does to any saved text: NFC, ``\\n`` line ends, no trailing whitespace."""
-    text = unicodedata.normalize("NFC", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return clean(text).replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def normalize_summary(summary: str) -> str:
+    """An edit summary on one line, at most ``COMMENT_LIMIT`` characters."""
+    return re.sub(r"[\r\n]+", " ", clean(summary or "")).strip()[:COMMENT_LIMIT]
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -164,6 +180,7 @@ def save_page(session: Session, title: Title, text: str, user: User, *, summary:
     if check_permissions:
         permissions.user_can(session, user, "edit", title, ip=ip)
     text = rendering.pre_save_transform(session, title, normalize_text(text), user)
+    summary = normalize_summary(summary)
     _check_size(text)
     minor = minor and permissions.has_right(user, "minoredit") and page is not None
     bot = bot and permissions.has_right(user, "bot")
@@ -304,7 +321,7 @@ def _write_revision(session: Session, page: Page, title: Title, text: str, user:
     session.add(content)
     session.flush()
     revision = Revision(page_id=page.page_id, parent_id=parent_id, timestamp=now,
-                        actor_id=actor.actor_id, comment=summary[:1000], minor_edit=minor,
+                        actor_id=actor.actor_id, comment=summary, minor_edit=minor,
                         deleted=0, len=size, sha1=sha1, content_id=content.content_id)
     session.add(revision)
     session.flush()
@@ -334,7 +351,7 @@ def null_revision(session: Session, page: Page, user: User, comment: str) -> Rev
         raise MissingPage("The page has no current revision.")
     actor = users.get_actor(session, user)
     revision = Revision(page_id=page.page_id, parent_id=current.rev_id, timestamp=utcnow(),
-                        actor_id=actor.actor_id, comment=comment[:1000], minor_edit=True,
+                        actor_id=actor.actor_id, comment=normalize_summary(comment), minor_edit=True,
                         deleted=0, len=current.len, sha1=current.sha1,
                         content_id=current.content_id)
     session.add(revision)
