@@ -142,3 +142,44 @@ def test_english_interface_by_browser_language(app, client):
     assert ">Edit<" in body and ">History<" in body and 'lang="en"' in body
     body = client.get("/wiki/Ville").get_data(as_text=True)
     assert ">Modifier<" in body and ">Historique<" in body and 'lang="fr"' in body
+
+
+def test_odd_requests_get_pages_not_errors(app, client):
+    _setup(app, client)
+    save(client, "Vrai", "texte\n== Un ==\nsection")
+    urls = [
+        "/wiki/%00", "/wiki/Vrai%00", "/wiki/%FF%FE", "/wiki/Vrai#ancre", "/wiki/Sp%C3%A9cial:",
+        "/w/index.php?title=Vrai&action=history&limit=-5&offset=-3",
+        "/w/index.php?title=Vrai&action=history&limit=999999999999",
+        "/w/index.php?title=Vrai&oldid=0", "/w/index.php?title=Vrai&oldid=-1",
+        "/w/index.php?title=Absente&diff=prev", "/w/index.php?diff=cur",
+        "/w/index.php?title=Vrai&action=edit&undo=abc",
+        "/w/index.php?title=Vrai&action=edit&undo=999999",
+        "/w/index.php?title=Vrai&action=edit&section=abc",
+        "/w/index.php?title=Vrai&action=edit&section=-1",
+        "/w/index.php?title=Vrai&action=info&uselang=xx",
+        "/w/index.php?title=Vrai&action=rollback",
+        "/w/index.php?title=Spécial:Contributions&target=%00",
+        "/w/index.php?title=Spécial:Journal&type=inconnu",
+        "/w/index.php?title=Spécial:Journal&page=A[b]",
+        "/w/index.php?title=Spécial:Toutes_les_pages&namespace=-1",
+        "/w/index.php?title=Spécial:Toutes_les_pages&from=%FF",
+        "/w/index.php?title=Spécial:Pages_liées&target=Spécial:Accueil",
+        "/w/index.php?title=Spécial:Modifications_récentes&days=abc",
+        "/w/index.php?title=Spécial:Modifications_récentes&limit=0&days=0",
+        "/w/index.php?title=Vrai&action=watch", "/w/index.php?title=Vrai&action=purge",
+        "/w/index.php?title=Spécial:Restaurer&target=Vrai",
+        "/wiki/Spécial:Renommer_une_page", "/wiki/Spécial:Bloquer/Personne",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, url
+    posts = [
+        ("/w/index.php?title=Vrai&action=submit", {"wpTextbox1": "x"}),
+        ("/w/index.php?title=Vrai&action=delete", {"wpEditToken": "bidon"}),
+        ("/wiki/Spécial:Préférences", {"wpEditToken": "+\\"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data=data).status_code == 400, url
+    assert client.post("/w/index.php?title=Vrai&action=submit", data=b"\xff\xfe",
+                       content_type="application/x-www-form-urlencoded").status_code == 400
