@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import (auth, edit, feeds, lists, lists_changes, lists_search, meta,  # noqa: F401
+from . import (allmessages, auth, edit, feeds, lists, lists_changes,  # noqa: F401
+               lists_search, meta,
                pageactions, paraminfo, parsing, props_links, props_pages, query)
 from . import botpasswords, main
 
