@@ -411,3 +411,15 @@ def test_finnish_grammar() -> None:
     assert _grammar_fi("Wikipedia", "genitive") == "Wikipedian"
     assert _grammar_fi("Wikipedia", "elative") == "Wikipediasta"
     assert _grammar_fi("Wiki", "inessive") == "Wikissä"
+
+
+def test_prefix_index_transclusion() -> None:
+    pages = {**PAGES, "Brest": "x", "Brest/Port": "y", "Bretagne": "#REDIRECT [[Brest]]"}
+    out, _ctx = run("{{Special:PrefixIndex/Bre}}|{{Special:Prefixindex|prefix=Brest/|"
+                    "stripprefix=1}}|{{Special:Search}}", pages=pages)
+    assert out == (
+        '<ul class="mw-prefixindex-list"><li><a href="/wiki/Brest" title="Brest">Brest</a></li>\n'
+        '<li><a href="/wiki/Brest/Port" title="Brest/Port">Brest/Port</a></li>\n'
+        '<li><a href="/wiki/Bretagne" class="mw-redirect" title="Bretagne">Bretagne</a></li>\n'
+        '</ul>|<ul class="mw-prefixindex-list"><li><a href="/wiki/Brest/Port" '
+        'title="Brest/Port">Port</a></li>\n</ul>|[[:Special:Search]]')

@@ -379,3 +379,48 @@ def pf_formatdate(pp: Any, frame: Any, args: list) -> str:
         bits = {key: groups[pos] for pos, key in enumerate(_DF_KEYS[source]) if key != " "}
         date = _format_date(bits, target, m.group(0), lang, x_months)
     return date
+
+
+# -- special page transclusion ({{Special:PrefixIndex/…}}) -----------------------------------
+_PREFIX_LIMIT = 345
+
+
+def _list_prefix(ctx: Any, namespace: int, prefix: str) -> list[Any]:
+    """Pages of ``namespace`` whose key starts with ``prefix``: ``source.prefix_index`` when
+    the page source has one, else the keys of an in-memory source."""
+    lister = getattr(ctx.source, "prefix_index", None)
+    if callable(lister):
+        return list(lister(namespace, prefix, _PREFIX_LIMIT))
+    pages = getattr(ctx.source, "pages", None)
+    found = []
+    if isinstance(pages, dict):
+        for key in pages:
+            t = ctx.make_title(key)
+            if t is not None and t.namespace == namespace and t.dbkey.startswith(prefix):
+                found.append(t)
+    return sorted(found, key=lambda t: t.dbkey)[:_PREFIX_LIMIT]
+
+
+def special_transclusion(pp: Any, title: Any, args: dict[str, str]) -> str | None:
+    """HTML of an includable special page transcluded with ``{{Special:…}}``, or None when
+    the page cannot be included (MediaWiki then links to it). Only PrefixIndex is
+    includable here."""
+    from .sanitizer import htmlspecialchars
+    from .pplang import title_local_url
+    name, _, sub = title.dbkey.partition("/")
+    if _SPECIAL_ALIASES.get(name.replace("_", " ").lower()) != "PrefixIndex":
+        return None
+    ctx = pp.ctx
+    prefix = (args.get("prefix") or sub).replace(" ", "_")
+    ns_arg = args.get("namespace", "")
+    namespace = int(ns_arg) if ns_arg.lstrip("-").isdigit() else 0
+    strip = args.get("stripprefix", "") not in ("", "0")
+    items = []
+    for t in _list_prefix(ctx, namespace, prefix):
+        shown = t.text[len(prefix):] if strip else t.text
+        info = page_info(ctx, t)
+        cls = ' class="mw-redirect"' if info is not None and info.is_redirect else ""
+        items.append(f'<li><a href="{htmlspecialchars(title_local_url(ctx, t))}"{cls} '
+                     f'title="{htmlspecialchars(t.prefixed_text)}">{htmlspecialchars(shown)}'
+                     "</a></li>\n")
+    return '<ul class="mw-prefixindex-list">' + "".join(items) + "</ul>"

@@ -18,7 +18,8 @@ from . import corefunctions, pptags
 from .pplang import (escape_wikitext, format_num, normalize_subpage_link, parser_message,
                      system_message)
 from .ppvariables import magic_variable
-from .frame import PHP_WS, RECOVER_ORIG, Frame, PPArg, bracketed
+from .frame import PHP_WS, RECOVER_ORIG, STRIP_COMMENTS, Frame, PPArg, bracketed
+from .ppmeta import special_transclusion
 from .magicwords import add_tracking_category, handle_double_underscore, magic_words
 from .ppnodes import preprocess_to_tree
 
@@ -234,7 +235,12 @@ class PPState:
 
         if not found and title is not None:
             if not title.interwiki:
-                if title.namespace != SPECIAL:
+                if title.namespace == SPECIAL:
+                    if self.ot == "html":
+                        html = special_transclusion(self, title, self._page_args(parts, frame))
+                        if html is not None:
+                            text, found, is_html = html, True, True
+                else:
                     dom, title = self.get_template_dom(title)
                     if dom is not None:
                         found = is_child_obj = True
@@ -289,6 +295,16 @@ class PPState:
         if is_local_obj:
             return "", text
         return text, None
+
+    @staticmethod
+    def _page_args(parts: list, frame: Frame) -> dict[str, str]:
+        """The named arguments of a special page transclusion (its URL parameters)."""
+        args: dict[str, str] = {}
+        for _kind, name, value, index in parts:
+            if index is None:
+                args[frame.expand(name, STRIP_COMMENTS).strip(PHP_WS)] = \
+                    frame.expand(value).strip(PHP_WS)
+        return args
 
     def call_parser_function(self, frame: Frame, func: str, first: str,
                              parts: list) -> dict | None:
