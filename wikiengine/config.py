@@ -26,7 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "PRIVATE_WIKI": False,
     "MAX_ARTICLE_SIZE": 2 * 1024 * 1024,
     "MAX_CONTENT_LENGTH": 110 * 1024 * 1024,
-    "EXTENSIONS": [],
+    # What a heritage wiki like wiki-brest enables (MediaWiki's wfLoadExtension list).
+    "EXTENSIONS": ["ParserFunctions", "Cite", "Poem", "Gallery", "SyntaxHighlight",
+                   "InputBox", "Maps", "CategoryTree"],
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "LOGIN_RATE_LIMIT": (5, 300),  # attempts per name and address, seconds
