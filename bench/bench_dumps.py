@@ -83,18 +83,23 @@ def child_import(dump: Path, folder: Path, links: bool) -> dict:
     base = _peak_mb()
     with app.app_context():
         start = time.perf_counter()
-        report = import_dump(app, dump, ImportOptions(refresh_links=False))
+        report = import_dump(app, dump, ImportOptions(refresh_links=False,
+                                                      update_search=False))
         seconds = time.perf_counter() - start
         result = {"revisions": report.imported, "seconds": seconds, "peak_mb": _peak_mb(),
                   "base_mb": base}
         if links:
-            from dumps.refresh import refresh_links
+            import datetime as _dt
 
-            with app.extensions["db_sessionmaker"]() as session:
+            from dumps.refresh import derived_session, refresh_links, refresh_search
+
+            with derived_session(app) as session:
                 start = time.perf_counter()
-                import datetime as _dt
                 result["links_pages"] = refresh_links(session, _dt.datetime(1970, 1, 1))
                 result["links_seconds"] = time.perf_counter() - start
+                start = time.perf_counter()
+                result["search_pages"] = refresh_search(app, session, _dt.datetime(1970, 1, 1))
+                result["search_seconds"] = time.perf_counter() - start
     return result
 
 
@@ -198,7 +203,9 @@ def main() -> None:
               f"{exported['peak_mb']:.0f} |", flush=True)
         if "links_seconds" in imported:
             print(f"|  | links rebuilt for {imported['links_pages']} pages in "
-                  f"{imported['links_seconds']:.1f} s |", flush=True)
+                  f"{imported['links_seconds']:.1f} s, search index for "
+                  f"{imported['search_pages']} in {imported['search_seconds']:.1f} s |",
+                  flush=True)
         if args.mediawiki and str(size) in args.mediawiki_sizes.split(","):
             row["mediawiki"] = mediawiki(dump, work, imported["revisions"])
             mw = row["mediawiki"]

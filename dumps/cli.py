@@ -83,10 +83,10 @@ def import_dump_command(file: Path, dry_run: bool, namespaces: tuple[str, ...], 
 
     def progress(report: ImportReport, phase: str) -> None:
         done = report.bytes_read / report.bytes_total if report.bytes_total else None
-        if phase == "links":
-            count = report.links_refreshed
+        if phase in ("links", "search"):
+            count = report.links_refreshed if phase == "links" else report.search_indexed
             done = count / max(report.pages_created + report.pages_updated, 1)
-            shown.update(count, report.imported, report.bytes_read, done, "links")
+            shown.update(count, report.imported, report.bytes_read, min(done, 1.0), phase)
             return
         revisions = report.total_revisions if phase == "checking" else report.revisions
         shown.update(report.pages if phase != "checking" else report.total_pages, revisions,
@@ -100,15 +100,12 @@ def import_dump_command(file: Path, dry_run: bool, namespaces: tuple[str, ...], 
                 dry_run=dry_run, comment=f"import-dump {file.name}")
             report = import_dump(app, file, options, progress)
             shown.finish(report.pages, report.revisions, report.bytes_read)
-            if not dry_run and "search" in app.extensions:
-                from wikiengine import search
-
-                search.flush(app=app, timeout=600)
     except DumpError as exc:
         raise click.ClickException(f"not imported: {exc}") from None
     click.echo(report.summary())
-    if report.links_refreshed:
-        click.echo(f"link tables rebuilt for {report.links_refreshed} pages")
+    if report.links_refreshed or report.search_indexed:
+        click.echo(f"link tables rebuilt for {report.links_refreshed} pages, "
+                   f"{report.search_indexed} pages indexed for search")
     for problem in report.problems[:50]:
         click.echo(f"  skipped {problem}", err=True)
     if report.problem_count > 50:

@@ -10,8 +10,8 @@ does not flood Special:RecentChanges either). Revisions already present (same pa
 timestamp and sha1) are skipped, so a second run adds nothing and a killed run, started
 again, completes without duplicates or gaps. Revision ids are new (as in MediaWiki).
 Bad revisions and pages are skipped with a ``Problem`` naming page, revision, line and
-reason. Afterwards the link tables of the imported pages are rebuilt (search follows the
-commits on its own).
+reason. Afterwards the link tables of the imported pages are rebuilt and the pages are
+indexed for search, in bounded batches (``refresh``).
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from wikiengine.title import InvalidTitle, Title
 from .actors import ActorResolver
 from .batch import Batch, PageState, RevisionRow, write_batch
 from .reader import DumpReader
+from .refresh import derived_session, refresh_links, refresh_search
 from .records import MAIN_ROLE, WIKITEXT_MODEL, DumpError, PageRecord, RevisionRecord, SiteInfo
 
 #: Content models this wiki knows (MediaWiki core's), with their serialisation format.
@@ -52,6 +53,7 @@ class ImportOptions:
     batch_revisions: int = 500
     batch_bytes: int = 8 << 20
     refresh_links: bool = True
+    update_search: bool = True
     comment: str = ""
     importer: str | None = None
 
@@ -89,6 +91,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     links_refreshed: int = 0
+    search_indexed: int = 0
     dry_run: bool = False
     bytes_read: int = 0
     bytes_total: int | None = None
@@ -172,18 +175,20 @@ class _Loader:
         self.siteinfo = SiteInfo()
 
     def run(self, source: BinaryIO, name: str) -> None:
-        session: Session = self.app.extensions["db_sessionmaker"]()
+        session = derived_session(self.app)
         try:
             self._prepare(session)
             with DumpReader(source, name) as reader:
                 self._stream(session, reader)
             if self.options.dry_run:
                 session.rollback()
-            elif self.options.refresh_links:
-                from .refresh import refresh_links
-
+                return
+            if self.options.refresh_links:
                 self.report.links_refreshed = refresh_links(session, self.started, self.progress,
                                                             self.report)
+            if self.options.update_search:
+                self.report.search_indexed = refresh_search(self.app, session, self.started,
+                                                            self.progress, self.report)
         except BaseException:
             session.rollback()
             raise

@@ -237,6 +237,14 @@ def test_bad_pages_and_revisions_are_reported(app) -> None:
             CategoryLink.from_id == good.page_id, CategoryLink.to == "Imported")) == 1
         assert s.scalar(select(func.count()).select_from(PageLink).where(
             PageLink.from_id == good.page_id, PageLink.title == "Link_target")) == 1
+    # and the search index holds the imported pages
+    if "search" in application.extensions:
+        from wikiengine import search
+
+        assert report.search_indexed >= 2
+        with application.app_context():
+            hits = search.search("Two", app=application).hits
+        assert "Good page" in [hit.title for hit in hits]
 
 
 def test_namespace_filter_prefix_user_map_and_dry_run(app, tmp_path: Path) -> None:
