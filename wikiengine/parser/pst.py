@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .pplang import MONTHS, escape_wikitext
-from .frame import NO_ARGS, NO_TEMPLATES, Frame
+from .frame import NO_ARGS, NO_TEMPLATES, PHP_WS, Frame
 from .ppnodes import preprocess_to_tree
 from .preprocess import get_state, preprocess_wikitext
 
@@ -153,7 +153,7 @@ def pre_save_transform(text: str, ctx: Any) -> str:
     """``Parser::preSaveTransform``: the wikitext to store for ``text`` saved by
     ``ctx.options.user_name`` on ``ctx.title``."""
     text = text.replace("\x00", "")
-    text = text.rstrip().replace("\r\n", "\n").replace("\r", "\n")
+    text = text.rstrip(PHP_WS).replace("\r\n", "\n").replace("\r", "\n")
     d = signature_date(ctx)
     text = preprocess_wikitext(text, ctx, ot="wiki")
     if "~~~" in text:
@@ -163,7 +163,7 @@ def pre_save_transform(text: str, ctx: Any) -> str:
         ctx.output.set_flag("user-signature")
     text = pipe_trick(text, ctx.title)
     text = ctx.strip.unstrip_both(text)
-    return text.rstrip()
+    return text.rstrip(PHP_WS)
 
 
 def preload_transform(text: str, ctx: Any, params: dict[str, str] | None = None) -> str:
