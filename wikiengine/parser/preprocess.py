@@ -417,7 +417,7 @@ def redirect_target(text: str, ctx: Any) -> Any:
     if "[[" not in text:
         return None
     mw = magic_words(ctx.site.language)
-    mid, rest = mw.match_start_and_remove(text.lstrip(), "redirect")
+    mid, rest = mw.match_start_and_remove(text.lstrip(PHP_WS), "redirect")
     if mid is None:
         return None
     # WikitextContent's '!^\s*:?\s*\[{2}(.*?)(?:\|.*?)?\]{2}!s', without its backtracking:

@@ -128,8 +128,8 @@ def replace_section(text: str, section: int | str, new: str,
 
 def add_section(text: str, heading: str, body: str) -> str:
     """``section=new``: append ``== heading ==`` and ``body`` (WikitextContent::replaceSection)."""
-    content = f"== {heading} ==\n\n{body}" if heading.strip() else body
-    return f"{text}\n\n{content}" if text.strip() else content
+    content = f"== {heading} ==\n\n{body}" if heading != "" else body
+    return f"{text}\n\n{content}" if text.strip(" \t\n\r\0\x0b") else content
 
 
 def section_numbers(text: str, tags: Iterable[str] = (), for_include: bool = False) -> list[int]:
