@@ -238,6 +238,11 @@ class _Loader:
         if state is not None:
             batch.finish(state)
         self._flush(session, batch, reader)
+        for name, (count, line) in reader.skipped.items():
+            what = "files are not imported from dumps" if name == "upload" else \
+                "this element is not imported"
+            self.report.problem(f"<{name}>", None, line, f"{count} <{name}> elements "
+                                f"ignored: {what}", revisions=0)
 
     def _flush(self, session: Session, batch: Batch, reader: DumpReader) -> None:
         if batch.empty():

@@ -62,7 +62,8 @@ class DumpReader:
         self.siteinfo = SiteInfo()
         self.version: str | None = None
         self.lang: str | None = None
-        self.skipped: list[tuple[str, int | None]] = []  # (element, line) of uploads, logitems…
+        #: elements read but not returned (uploads, log items…): name -> (count, first line)
+        self.skipped: dict[str, tuple[int, int | None]] = {}
         self.pages_read = 0
         self.revisions_read = 0
 
@@ -156,7 +157,7 @@ class DumpReader:
                     page_elem = None
                     self.pages_read += 1
                 else:
-                    self.skipped.append((name, elem.sourceline))
+                    self._skip(name, elem.sourceline)
                 elem.clear()
                 if root is not None:
                     while elem.getprevious() is not None:
@@ -171,10 +172,14 @@ class DumpReader:
                     while elem.getprevious() is not None:
                         del page_elem[0]
                 elif name == "upload":
-                    self.skipped.append((name, elem.sourceline))
+                    self._skip(name, elem.sourceline)
                     elem.clear()
         if root is None:
             raise self._error("empty file: no XML element", None)
+
+    def _skip(self, name: str, line: int | None) -> None:
+        count, first = self.skipped.get(name, (0, line))
+        self.skipped[name] = (count + 1, first)
 
     def _check_root(self, elem: etree._Element) -> None:
         docinfo = elem.getroottree().docinfo
