@@ -28,6 +28,17 @@ bp = Blueprint("pages", __name__)
 csrf.protect(bp, keep_text=lambda: request.values.get("action") in ("edit", "submit")
              and "wpTextbox1" in request.form)
 
+
+
+@bp.before_request
+def _refuse_nul() -> None:
+    """NUL characters are never valid input (and PostgreSQL cannot store them)."""
+    for key, values in request.values.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            raise UserError(400, _("The request contains a NUL character, which is not "
+                                   "allowed."), _("Bad request"))
+
+
 _REDIRECT = re.compile(r"^\s*#(?:REDIRECT|REDIRECTION)\s*:?\s*\[\[([^\]|]+)", re.I)
 
 
