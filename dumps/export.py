@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import wikiengine
 from wikiengine.models import Actor, CategoryLink, Content, Image, OldImage, Page, Redirect, \
     Revision, TemplateLink
-from wikiengine.namespaces import FILE, Namespaces
+from wikiengine.namespaces import CATEGORY, FILE, Namespaces
 from wikiengine.title import InvalidTitle, Title
 
 from .batch import DELETED_COMMENT, DELETED_TEXT, DELETED_USER
@@ -132,8 +132,14 @@ class _Exporter:
         if sel.namespaces:
             query = query.where(Page.namespace.in_(sel.namespaces))
         if sel.categories:
-            names = [c.replace(" ", "_").strip("_") for c in sel.categories]
-            names = [n[:1].upper() + n[1:] for n in names]
+            names = []
+            for name in sel.categories:  # "Brest", "Catégorie:Brest" or "Category:Brest"
+                try:
+                    names.append(Title.new(name, self.namespaces, default_namespace=CATEGORY)
+                                 .dbkey)
+                except InvalidTitle:
+                    if name not in self.stats.unknown_titles:
+                        self.stats.unknown_titles.append(name)
             query = query.where(Page.page_id.in_(
                 select(CategoryLink.from_id).where(CategoryLink.to.in_(names))))
         if self.title_keys:
