@@ -118,9 +118,13 @@ def test_skin_on_a_phone(live_server, browser):
     assert page.locator("html").get_attribute("lang") == "en"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
-    assert not page.locator(".sidebar").is_visible()
+    sidebar = page.locator(".sidebar").bounding_box()
+    content = page.locator("#content").bounding_box()
+    assert sidebar["y"] >= content["y"] + content["height"] - 1  # navigation after the text
     page.click(".menu-button")
+    assert page.url.endswith("#mw-navigation")
     assert page.locator(".sidebar").is_visible()
+    page.goto(f"{live_server}/wiki/Accueil")
     assert page.locator("#ca-history").is_visible()
     page.fill("#searchInput", "jardin")
     with page.expect_navigation():
