@@ -379,6 +379,15 @@ LE_PROPS = ("comment", "details", "ids", "parsedcomment", "tags", "timestamp", "
             "user", "userid")
 LOG_TYPES = ("", "block", "create", "delete", "import", "merge", "move", "newusers", "patrol",
              "protect", "rights", "upload")
+#: type/action pairs this wiki writes (MediaWiki's $wgLogActionsHandler keys we use).
+LOG_ACTIONS = ("block/block", "block/reblock", "block/unblock", "create/create",
+               "delete/delete", "delete/delete_redir", "delete/event", "delete/restore",
+               "delete/revision", "import/interwiki", "import/upload", "merge/merge",
+               "move/move", "move/move_redir", "newusers/autocreate", "newusers/byemail",
+               "newusers/create", "newusers/create2", "newusers/newusers", "patrol/autopatrol",
+               "patrol/patrol", "protect/modify", "protect/move_prot", "protect/protect",
+               "protect/unprotect", "rights/autopromote", "rights/rights", "upload/overwrite",
+               "upload/revert", "upload/upload")
 
 
 @query_module
@@ -388,7 +397,7 @@ class LogEvents(ListModule):
     generator = False
     params = (P("prop", LE_PROPS, default="ids|title|type|user|timestamp|comment|details",
                 multi=True),
-              P("type", LOG_TYPES), P("action", "string"), P("start", "timestamp"),
+              P("type", LOG_TYPES), P("action", LOG_ACTIONS), P("start", "timestamp"),
               P("end", "timestamp"), P("dir", ("newer", "older"), default="older"),
               P("user", "user", subtypes=("name", "ip", "id")), P("title", "string"),
               P("namespace", "namespace"), P("prefix", "string"), P("tag", "string"),
@@ -401,11 +410,7 @@ class LogEvents(ListModule):
             q = q.where(LogEntry.type == v["type"])
         if v["action"]:
             kind, _sep, act = v["action"].partition("/")
-            if not act:
-                raise ApiError("badvalue", "leaction", v["action"])
-            q = q.where(LogEntry.type == kind)
-            if act != "*":
-                q = q.where(LogEntry.action == act)
+            q = q.where(LogEntry.type == kind, LogEntry.action == act)
         q = time_range(q, LogEntry.timestamp, v["start"], v["end"], newer)
         if v["user"] is not None:
             q = q.join(Actor, Actor.actor_id == LogEntry.actor_id).where(
