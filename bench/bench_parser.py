@@ -9,6 +9,7 @@ HTML lines) for the others; then generated inputs at 1x/10x/100x (lists, tables,
 templates, quotes) to show the cost grows linearly.
 
     .venv/bin/python bench/bench_parser.py [--repeat N] [--no-fidelity] [--only SLUG]
+        [--mediawiki /tmp/mw-perf]   # also time real MediaWiki 1.39 (../shared/oracle)
 """
 from __future__ import annotations
 
@@ -154,12 +155,12 @@ TEMPLATES = {"Template:Outer": "<b>{{{x}}}</b>{{Inner|{{{x}}}}}", "Template:Inne
 
 def linearity() -> None:
     site = reference_site()
-    print("\n## Linearity (units repeated 20 / 200 / 2000 times)\n")
+    print("\n## Linearity (units repeated 200 / 2000 / 20000 times)\n")
     print("| input | 1x s | 10x s | 100x s | 100x / 1x |")
     print("|---|---|---|---|---|")
     for name, gen in GENERATORS.items():
         times = []
-        for n in (20, 200, 2000):
+        for n in (200, 2000, 20000):
             text = gen(n)
             source = DictPageSource(TEMPLATES, namespaces=site.namespaces)
             best = None
@@ -173,16 +174,48 @@ def linearity() -> None:
         print(f"| {name} | {times[0]:.4f} | {times[1]:.4f} | {times[2]:.4f} | {ratio:.0f} |")
 
 
+ORACLE = SHARED / "oracle"
+
+
+def mediawiki(datadir: str, runs: int) -> None:
+    """Time real MediaWiki 1.39 on the same articles (../shared/oracle), start-up excluded.
+
+    The wiki in ``datadir`` is installed by ``mediawiki.sh start`` if needed (its server is
+    stopped right away: rendering runs as a maintenance script)."""
+    import subprocess
+    import tempfile
+    script = str(ORACLE / "mediawiki.sh")
+    if not (Path(datadir) / "LocalSettings.php").exists():
+        subprocess.run(["bash", script, "start", "8091", datadir], check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run(["bash", script, "stop", datadir], check=True, stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "mw.json"
+        subprocess.run(["bash", script, "php", datadir, str(ORACLE / "mw_render_bench.php"),
+                        "--runs", str(runs), "--warmup", "1", "--json", str(out), str(CORPUS)],
+                       check=True, stdout=subprocess.DEVNULL)
+        data = json.loads(out.read_text(encoding="utf-8"))
+    totals = data.get("totals", {})
+    ms = totals.get("ms_median_sum", 0.0)
+    print(f"\n## MediaWiki 1.39 on the same articles (median of {runs} runs, start-up excluded)\n")
+    print(f"Total {ms / 1000:.2f} s (parse only {totals.get('ms_parse_median_sum', 0) / 1000:.2f} s)"
+          f" for {totals.get('articles', len(data.get('articles', [])))} articles.")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--no-fidelity", action="store_true")
     ap.add_argument("--only")
     ap.add_argument("--no-linearity", action="store_true")
+    ap.add_argument("--mediawiki", metavar="DATADIR",
+                    help="also time real MediaWiki (../shared/oracle, needs php + mediawiki)")
     args = ap.parse_args()
     corpus(args.repeat, not args.no_fidelity, args.only)
     if not args.no_linearity and not args.only:
         linearity()
+    if args.mediawiki:
+        mediawiki(args.mediawiki, max(args.repeat, 1))
 
 
 if __name__ == "__main__":

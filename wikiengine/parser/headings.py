@@ -104,7 +104,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
     num_visible = 0
     refers: set[str] = set()
     tocraw = []
-    heading_offsets = _heading_offsets(orig_text, ctx) if is_main else {}
+    heading_offsets: dict[int, int] | None = None
     for idx, m in enumerate(matches):
         headline = m.group("header")
         is_template = False
@@ -194,7 +194,9 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
             toc.append(_toc_line(link_anchor, tocline, numbering, toclevel,
                                  None if is_template or section_index is None else str(section_index)))
         byteoffset = None
-        if not is_template and section_index is not None:
+        if is_main and not is_template and section_index is not None:
+            if heading_offsets is None:
+                heading_offsets = _heading_offsets(orig_text, ctx)
             byteoffset = heading_offsets.get(section_index)
         tocraw.append({
             "toclevel": toclevel, "level": str(level), "line": tocline, "number": numbering,
@@ -247,18 +249,17 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
 def _heading_offsets(orig: str, ctx: "ParseContext") -> dict[int, int]:
     """Offsets (in characters, as MediaWiki's mb_strlen) of the top-level headings of the
     original wikitext, keyed by heading index: the preprocessor tree's root nodes are
-    measured in their original text until each heading node."""
+    measured in their original text until each heading node (the tree is the cached one
+    the expansion used)."""
     offsets: dict[int, int] = {}
-    if "=" not in orig:
-        return offsets
     try:
-        from .ppnodes import build_tree
-        from .sections import CORE_TAGS, recover_original
+        from .ppnodes import preprocess_to_tree
+        from .preprocess import get_state
+        from .sections import recover_original
     except ImportError:
         return offsets
-    tags = tuple(sorted(set(CORE_TAGS) | set(ctx.hooks.tags)))
     pos = 0
-    for node in build_tree(orig, False, tags):
+    for node in preprocess_to_tree(orig, False, get_state(ctx).tags):
         if type(node) is str:
             pos += len(node)
             continue
