@@ -82,6 +82,8 @@ def _datetime(value: Any, fmt: str = "medium") -> str:
         value = parse_timestamp(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
+    if fmt == "long":  # "26 novembre 2026, 14:05", without seconds or zone, as MediaWiki
+        fmt = "d MMMM y, HH:mm"
     return format_datetime(value, fmt)
 
 
