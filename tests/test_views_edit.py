@@ -171,3 +171,19 @@ def test_section_summary_and_new_section(app, client):
     save(client, "Débat", "Une question ?", "Accès", form=new)
     text, summary = _revisions(app, "Débat")[-1][2:4]
     assert text.endswith("== Accès ==\n\nUne question ?") and summary.startswith("/* Accès */")
+
+
+def test_edittime_without_base_revision(app, client):
+    """Older clients send only ``wpEdittime``: the revision current then is the base."""
+    make_user(app, "Alice")
+    make_user(app, "Bob")
+    login(client, "Alice")
+    save(client, "Ancien", "a\nb\nc\nd\ne\nf")
+    stale = edit_form(client, "Ancien")
+    other = app.test_client()
+    login(other, "Bob")
+    save(other, "Ancien", "A\nb\nc\nd\ne\nf")
+    stale.pop("baseRevId")
+    stale.pop("parentRevId", None)
+    assert save(client, "Ancien", "a\nb\nc\nd\ne\nF", form=stale).status_code == 303
+    assert _revisions(app, "Ancien")[-1][2] == "A\nb\nc\nd\ne\nF"

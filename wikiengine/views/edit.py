@@ -143,8 +143,42 @@ def _undo_text(title: Title, undo: int, current: str) -> tuple[str, str]:
     return text, _("Undo revision %(id)s by %(user)s", id=undo, user=name)
 
 
+def _base_from_edittime(title: Title, edit_time: str) -> int:
+    """The revision current at ``wpEdittime`` (clients that send no ``baseRevId``)."""
+    from sqlalchemy import select
+
+    from ..models import Revision
+    from ..store import revisions
+
+    when = _parse_ts(edit_time)
+    page = revisions.get_page(get_session(), title) if when is not None else None
+    if page is None or when is None:
+        return 0
+    # wpEdittime has whole seconds: within that second the first revision is the one the
+    # form showed (a later one there was saved by someone else meanwhile).
+    same_second = get_session().scalar(
+        select(Revision.rev_id).where(Revision.page_id == page.page_id,
+                                      Revision.timestamp >= when,
+                                      Revision.timestamp < when + _dt.timedelta(seconds=1))
+        .order_by(Revision.timestamp, Revision.rev_id).limit(1))
+    if same_second is not None:
+        return int(same_second)
+    before = get_session().scalar(
+        select(Revision.rev_id).where(Revision.page_id == page.page_id,
+                                      Revision.timestamp < when)
+        .order_by(Revision.timestamp.desc(), Revision.rev_id.desc()).limit(1))
+    return int(before or 0)
+
+
 def _form_state(title: Title) -> EditState:
     form = request.form
+    state = _form_state_fields(title, form)
+    if not state.base_rev_id and state.edit_time:
+        state.base_rev_id = _base_from_edittime(title, state.edit_time)
+    return state
+
+
+def _form_state_fields(title: Title, form: Any) -> EditState:
     return EditState(
         text=form.get("wpTextbox1", "").replace("\r\n", "\n").rstrip(),
         summary=form.get("wpSummary", "").replace("\n", " ")[:500],
