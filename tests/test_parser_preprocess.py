@@ -423,3 +423,13 @@ def test_prefix_index_transclusion() -> None:
         '<li><a href="/wiki/Bretagne" class="mw-redirect" title="Bretagne">Bretagne</a></li>\n'
         '</ul>|<ul class="mw-prefixindex-list"><li><a href="/wiki/Brest/Port" '
         'title="Brest/Port">Port</a></li>\n</ul>|[[:Special:Search]]')
+
+
+def test_tree_cache_keeps_recently_used_trees() -> None:
+    from wikiengine.parser.ppnodes import TreeCache
+    cache = TreeCache(max_entries=2)
+    hot = cache.get("{{hot}}", True, ())
+    cache.get("{{page1}}", False, ())
+    assert cache.get("{{hot}}", True, ()) is hot
+    cache.get("{{page2}}", False, ())
+    assert cache.get("{{hot}}", True, ()) is hot

@@ -530,7 +530,8 @@ def build_tree(text: str, for_include: bool = False,
 class TreeCache:
     """Preprocessed trees keyed by (text, for_include, tag set): a template used many times
     is parsed once (MediaWiki keeps them in its object cache keyed by the text's hash).
-    Bounded by entry count and total text size, oldest first out; safe across threads."""
+    Bounded by entry count and total text size, least recently used first out; safe across
+    threads."""
 
     def __init__(self, max_entries: int = 4000, max_chars: int = 64 * 1024 * 1024) -> None:
         self.max_entries = max_entries
@@ -543,6 +544,9 @@ class TreeCache:
         key = (text, for_include, tags)
         tree = self._data.get(key)
         if tree is not None:
+            with self._lock:  # least recently used goes first: templates stay, pages rotate
+                if key in self._data:
+                    self._data.move_to_end(key)
             return tree
         tree = build_tree(text, for_include, tags)
         if len(text) <= self.max_chars // 4:
