@@ -63,9 +63,15 @@ def test_unused_and_deprecated_parameters_warn(client) -> None:
 
 
 def test_get_for_write_modules_refused(client) -> None:
+    # As MediaWiki: a missing token is reported first, then the method.
+    assert api(client, "get", action="edit")["error"]["code"] == "missingparam"
+    login_token = api(client, action="query", meta="tokens", type="login")["query"][
+        "tokens"]["logintoken"]
     for action in ("edit", "move", "delete", "undelete", "protect", "purge", "watch",
-                   "rollback", "login", "clientlogin"):
-        assert api(client, "get", action=action)["error"]["code"] == "mustbeposted", action
+                   "rollback", "login", "clientlogin", "logout"):
+        token = login_token if action == "clientlogin" else "+\\"
+        data = api(client, "get", action=action, token=token, logintoken=token)
+        assert data["error"]["code"] == "mustbeposted", action
 
 
 def test_undecodable_bytes_never_500(client) -> None:
