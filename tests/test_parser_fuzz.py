@@ -103,6 +103,9 @@ def test_pathological_inputs_stay_fast() -> None:
     cases = [
         "<div>" * 10_000, "[[" * 5_000, "{{" * 5_000, "''" * 10_000, "{|\n" * 2_000,
         "*" * 10_000 + "x", "<b><i>" * 3_000 + "x", "[http://x.org " * 3_000,
+        # each was quadratic once: text before many tables, text after dropped end tags
+        "".join(f"x{i}<table><tr><td>y</td></tr></table>\n" for i in range(16_000)),
+        "".join(f"<div>x</div> </i>foo{i} <div>y</div>\n" for i in range(16_000)),
     ]
     for text in cases:
         start = time.perf_counter()

@@ -87,11 +87,38 @@ _BLOCK_SELECTOR = ",".join(sorted(_BLOCK_TAGS))
 class _Source:
     """The tidy input and the texts found before its tables, for the serializer."""
 
-    __slots__ = ("html", "before")
+    __slots__ = ("html", "before", "cursor", "_suffixes")
+
+    #: how far after the last text found the next one is looked for (keeps tidy linear)
+    WINDOW = 16384
 
     def __init__(self, html: str, before: list[str] | None) -> None:
         self.html = html
         self.before = before
+        self.cursor = 0
+        self._suffixes: dict[str, list[str]] | None = None
+
+    def before_table_endswith(self, text: str) -> bool:
+        """Whether some text right before a <table> tag of the input ends with ``text``
+        (indexed by the last 8 characters, so many tables stay linear)."""
+        if self._suffixes is None:
+            index: dict[str, list[str]] = {}
+            for b in dict.fromkeys(self.before or ()):
+                for n in range(1, min(8, len(b)) + 1):
+                    index.setdefault(b[-n:], []).append(b)
+            self._suffixes = index
+        candidates = self._suffixes.get(text[-8:], ())
+        if len(candidates) > 64:  # pathological input: assume it was not fostered
+            return True
+        return any(b.endswith(text) for b in candidates)
+
+    def seen(self, needle: str) -> bool:
+        """Whether ``needle`` occurs in the input near where the serializer has got to."""
+        pos = self.html.find(needle, self.cursor, self.cursor + self.WINDOW + len(needle))
+        if pos == -1:
+            return False
+        self.cursor = pos + len(needle)
+        return True
 
 
 def _start_tag(node) -> str:
@@ -176,7 +203,7 @@ def _serialize_children(parent, src: "_Source") -> str:
                 out.append(text)
             else:
                 lead = len(text) - len(text.lstrip(_WS))
-                if lead and text[:lead + 40] not in src.html:
+                if lead and not src.seen(text[:lead + 40]):
                     # the whitespace and the text were separate tokens in the source (a tag
                     # the parser dropped stood between them): the whitespace stays outside
                     out.append(text[:lead])
@@ -206,7 +233,7 @@ def _serialize_children(parent, src: "_Source") -> str:
         else:
             if tag == "table" and run and src.before is not None:
                 last = run[-1].strip(_WS)
-                if last and not any(b.endswith(last) for b in src.before):
+                if last and not src.before_table_endswith(last):
                     state["count"] = 0  # content fostered out of a table is not p-wrapped
             flush()
             out.append(_serialize(child, src))
