@@ -218,7 +218,7 @@ def view_page(title: Title) -> Response:
     page = revisions.get_page(db, title)
     if page is None:
         return _missing(title)
-    revision = revisions.get_revision(db, page.latest)
+    revision = _with_text(page.latest)
     text = revision.text if revision is not None else ""
     redirected_from = None
     if page.is_redirect:
@@ -238,6 +238,16 @@ def view_page(title: Title) -> Response:
     output = render_html(title, text, revision, page=page)
     return render("page/view.html", title=title, exists=True, page=page, revision=revision,
                   output=output, redirected_from=redirected_from, oldid=None)
+
+
+def _with_text(rev_id: int) -> Any:
+    """A revision with its text (and actor) loaded in the same query."""
+    from sqlalchemy.orm import joinedload
+
+    from ..models import Revision
+
+    return get_session().get(Revision, rev_id, options=[joinedload(Revision.content)]) \
+        if rev_id else None
 
 
 def view_revision(title: Title, oldid: int) -> Response:

@@ -66,11 +66,18 @@ def has_right(right: str) -> bool:
     return right in g.user_rights
 
 
-def _exists(title: Title) -> bool:
-    from ..db import get_session
-    from ..store import revisions
+def _existing(titles: list[Title]) -> set[tuple[int, str]]:
+    """Which of ``titles`` exist, in one query (the skin's red/blue links)."""
+    from sqlalchemy import or_, select
 
-    return revisions.get_page(get_session(), title) is not None
+    from ..db import get_session
+    from ..models import Page
+
+    if not titles:
+        return set()
+    rows = get_session().execute(select(Page.namespace, Page.title).where(or_(*(
+        (Page.namespace == t.namespace) & (Page.title == t.dbkey) for t in titles))))
+    return {(ns, key) for ns, key in rows}
 
 
 def _subject_label(title: Title) -> str:
@@ -98,25 +105,36 @@ def build_skin(title: Title | None, action: str, exists: bool | None) -> Skin:
     skin.uselang_url = uselang_url
     user = current_user()
     skin.logged_in = is_registered(user)
+    check: list[Title] = []
+    user_page = None
     if skin.logged_in:
         skin.user_name = user_name(user)
-        user_page = Title.new(skin.user_name, namespaces(), default_namespace=USER)
-        user_page = Title(USER, user_page.dbkey, namespaces=namespaces())
+        user_page = Title(USER, skin.user_name.replace(" ", "_"), namespaces=namespaces())
         skin.user_page_url = page_url(user_page)
         skin.user_talk_url = page_url(Title(USER_TALK, user_page.dbkey, namespaces=namespaces()))
-        skin.user_page_exists = _exists(user_page)
-    if title is not None and title.namespace >= 0:
-        skin.returnto = title.prefixed_text
-        _page_tabs(skin, title, action, exists)
+        check.append(user_page)
+    page_title = title if title is not None and title.namespace >= 0 else None
+    if page_title is not None:
+        check.append(page_title.talk_page() if not page_title.is_talk
+                     else page_title.subject_page())
+        if exists is None:
+            check.append(page_title)
+    found = _existing(check)
+    if user_page is not None:
+        skin.user_page_exists = (user_page.namespace, user_page.dbkey) in found
+    if page_title is not None:
+        skin.returnto = page_title.prefixed_text
+        if exists is None:
+            exists = (page_title.namespace, page_title.dbkey) in found
+        _page_tabs(skin, page_title, action, exists, found)
     return skin
 
 
-def _page_tabs(skin: Skin, title: Title, action: str, exists: bool | None) -> None:
+def _page_tabs(skin: Skin, title: Title, action: str, exists: bool,
+               found: set[tuple[int, str]]) -> None:
     subject, talk = title.subject_page(), title.talk_page()
-    if exists is None:
-        exists = _exists(title)
     other = talk if not title.is_talk else subject
-    other_exists = _exists(other)
+    other_exists = (other.namespace, other.dbkey) in found
     subject_exists = exists if not title.is_talk else other_exists
     talk_exists = other_exists if not title.is_talk else exists
     skin.tabs_left = [
