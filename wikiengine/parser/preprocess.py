@@ -383,7 +383,8 @@ class PPState:
             elif lname == "indicator":
                 output = pptags.indicator_tag(content, attrs, ctx, frame)
             elif lname == "html" and ctx.site.raw_html:
-                output = content or ""
+                # CoreTagHooks::html: the raw HTML, unstripped early like <nowiki>
+                output = (content or "", {"markerType": "nowiki"})
             else:
                 from .sanitizer import htmlspecialchars
                 output = (f"{_ERROR_PREFIX}Invalid tag extension name: "
