@@ -34,6 +34,14 @@ LOCAL_NAMES: dict[str, dict[int, str]] = {
         TEMPLATE_TALK: "Discussion modèle", HELP: "Aide", HELP_TALK: "Discussion aide",
         CATEGORY: "Catégorie", CATEGORY_TALK: "Discussion catégorie",
     },
+    "de": {
+        MEDIA: "Medium", SPECIAL: "Spezial", MAIN: "", TALK: "Diskussion", USER: "Benutzer",
+        USER_TALK: "Benutzer Diskussion", PROJECT: "$1", PROJECT_TALK: "$1 Diskussion",
+        FILE: "Datei", FILE_TALK: "Datei Diskussion", MEDIAWIKI: "MediaWiki",
+        MEDIAWIKI_TALK: "MediaWiki Diskussion", TEMPLATE: "Vorlage",
+        TEMPLATE_TALK: "Vorlage Diskussion", HELP: "Hilfe", HELP_TALK: "Hilfe Diskussion",
+        CATEGORY: "Kategorie", CATEGORY_TALK: "Kategorie Diskussion",
+    },
 }
 
 #: Aliases accepted in every language (``$wgNamespaceAliases`` defaults) and per language.
