@@ -211,3 +211,30 @@ def test_bot_password_grants_narrow_rights(app) -> None:
     assert refused["error"]["code"] == "permissiondenied"
     web = client.get("/wiki/Special:BotPasswords")
     assert web.status_code == 302  # a bot-password session is not a web login
+
+
+def test_rate_limits_for_new_users_are_configurable(app) -> None:
+    app.config["API_RATE_LIMITS"] = {"edit": {"newbie": (2, 60)}}
+    app.config["AUTOCONFIRM_COUNT"] = 50
+    newbie = logged_in(app, "Nouveau", "nouveau-password", ())
+    limits = api(newbie, action="query", meta="userinfo", uiprop="ratelimits")
+    assert limits["query"]["userinfo"]["ratelimits"] == {
+        "edit": {"newbie": {"hits": 2, "seconds": 60}}}
+    assert edit(newbie, "Un", "1")["edit"]["result"] == "Success"
+    assert edit(newbie, "Deux", "2")["edit"]["result"] == "Success"
+    third = edit(newbie, "Trois", "3")
+    assert third["error"]["code"] == "ratelimited"
+    admin = logged_in(app)  # sysops have noratelimit
+    for i in range(4):
+        assert edit(admin, f"Admin {i}", "x")["edit"]["result"] == "Success"
+
+
+def test_errorformat_plaintext(app) -> None:
+    client = logged_in(app)
+    data = api(client, action="edit", title="X", text="x", token="bad", errorformat="plaintext",
+               formatversion=2)
+    assert data["errors"] == [{"code": "badtoken", "text": "Invalid CSRF token.",
+                               "module": "main"}]
+    warned = api(client, action="query", meta="siteinfo", junk="1", errorformat="plaintext")
+    assert warned["warnings"] == [{"code": "unrecognized-params",
+                                   "text": "Unrecognized parameter: junk.", "module": "main"}]
