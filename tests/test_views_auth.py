@@ -2,7 +2,9 @@
 cookie settings."""
 from __future__ import annotations
 
-from views_helpers import login, make_user, token
+import pytest
+
+from views_helpers import login, make_user, save, token
 
 
 def test_create_account_logs_in_and_is_logged(app, client):
@@ -121,3 +123,34 @@ def test_returnto_stays_on_the_wiki(app, client):
             "wpLoginToken": token(fresh), "returnto": target})
         assert response.status_code == 303
         assert response.headers["Location"] == expected, target
+
+
+@pytest.fixture
+def open_wiki(app_config):
+    app_config["ANONYMOUS_EDIT"] = True
+    return app_config
+
+
+@pytest.fixture
+def private_wiki(app_config):
+    app_config["PRIVATE_WIKI"] = True
+    return app_config
+
+
+def test_anonymous_editing_when_the_site_allows_it(open_wiki, app, client):
+    form_page = client.get("/w/index.php?title=Ouverte&action=edit")
+    assert form_page.status_code == 200 and "wpMinoredit" not in form_page.get_data(
+        as_text=True)
+    assert save(client, "Ouverte", "écrit sans compte").status_code == 303
+    history = client.get("/w/index.php?title=Ouverte&action=history").get_data(as_text=True)
+    assert "127.0.0.1" in history
+
+
+def test_private_wiki_needs_login(private_wiki, app, client):
+    make_user(app, "Alice")
+    assert client.get("/wiki/Accueil").status_code == 403
+    assert client.get("/w/index.php?title=Accueil&action=raw").status_code == 403
+    assert client.get("/wiki/Spécial:Modifications_récentes").status_code == 403
+    assert client.get("/wiki/Spécial:Connexion").status_code == 200
+    login(client, "Alice")
+    assert client.get("/wiki/Accueil").status_code == 200
