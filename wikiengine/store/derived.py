@@ -10,7 +10,7 @@ import re
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.orm import Session
 
 from wikiengine.models import (Category, CategoryLink, ExternalLink, ImageLink, IwLink, LangLink,
@@ -195,13 +195,14 @@ def clear_links(session: Session, page_id: int) -> None:
 def invalidate_backlinks(session: Session, title: Title, links: bool = False) -> int:
     """Bump ``page_touched`` of pages that transclude ``title`` (and, with ``links``, of
     pages that link to it or show it as a file: their links change colour). Returns count."""
-    ids = select(TemplateLink.from_id).where(TemplateLink.namespace == title.namespace,
-                                             TemplateLink.title == title.dbkey)
+    parts = [select(TemplateLink.from_id).where(TemplateLink.namespace == title.namespace,
+                                                TemplateLink.title == title.dbkey)]
     if links:
-        ids = ids.union(select(PageLink.from_id).where(PageLink.namespace == title.namespace,
-                                                       PageLink.title == title.dbkey))
+        parts.append(select(PageLink.from_id).where(PageLink.namespace == title.namespace,
+                                                    PageLink.title == title.dbkey))
         if title.namespace == FILE:
-            ids = ids.union(select(ImageLink.from_id).where(ImageLink.to == title.dbkey))
+            parts.append(select(ImageLink.from_id).where(ImageLink.to == title.dbkey))
+    ids = union(*parts) if len(parts) > 1 else parts[0]
     id_list = list(session.scalars(ids))
     if not id_list:
         return 0
