@@ -154,3 +154,23 @@ def test_private_wiki_needs_login(private_wiki, app, client):
     assert client.get("/wiki/Spécial:Connexion").status_code == 200
     login(client, "Alice")
     assert client.get("/wiki/Accueil").status_code == 200
+
+
+def test_rate_limit_is_shared_between_workers(app):
+    """Two app instances on one instance folder (two gunicorn workers) share the count."""
+    from wikiengine import create_app
+
+    app.config["LOGIN_RATE_LIMIT"] = (2, 300)
+    make_user(app, "Alice", "le-bon-mot-de-passe")
+    other = create_app({**{k: app.config[k] for k in ("TESTING", "DATABASE_URL",
+                                                        "SECRET_KEY")},
+                        "INSTANCE_PATH": app.instance_path, "LOGIN_RATE_LIMIT": (2, 300)})
+    for worker in (app, other):
+        client = worker.test_client()
+        response = client.post("/wiki/Spécial:Connexion", data={
+            "wpName": "Alice", "wpPassword": "faux", "wpLoginToken": token(client)})
+        assert response.status_code == 400
+    client = other.test_client()
+    response = client.post("/wiki/Spécial:Connexion", data={
+        "wpName": "Alice", "wpPassword": "le-bon-mot-de-passe", "wpLoginToken": token(client)})
+    assert response.status_code == 429

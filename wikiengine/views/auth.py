@@ -2,17 +2,17 @@
 
 Owns signing in and out (the session cookie holds the user id and a token derived from the
 password hash, so changing the password ends other sessions), the login rate limit
-(``LOGIN_RATE_LIMIT`` attempts per name and per address within a window; kept per worker
-process), account creation through ``store.users.create_user`` and the interface-language
-preference. Field names are MediaWiki's: ``wpName``, ``wpPassword``, ``wpRetype``,
+(``LOGIN_RATE_LIMIT`` attempts per name and per address within a window, shared by the
+worker processes of a machine), account creation through ``store.users.create_user`` and
+the interface-language preference. Field names are MediaWiki's: ``wpName``, ``wpPassword``, ``wpRetype``,
 ``wpLoginToken``/``wpEditToken``, ``returnto``.
 """
 from __future__ import annotations
 
 import ipaddress
-import threading
+import sqlite3
 import time
-from collections import deque
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, flash, redirect, request, session
@@ -31,35 +31,56 @@ MIN_PASSWORD_LENGTH = 8
 
 
 class RateLimiter:
-    """Sliding-window counter of attempts per key, shared by the threads of one process."""
+    """Sliding-window attempt counter shared by every worker process of this machine.
 
-    def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    Kept in a small SQLite file of the instance folder (``ratelimit.sqlite3``), not in the
+    wiki's database: it is throw-away state, written on each login attempt.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with self._connect() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at REAL NOT NULL)")
+            conn.execute("CREATE INDEX IF NOT EXISTS hits_key ON hits (key, at)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10, isolation_level=None)
 
     def hit(self, keys: list[str], limit: int, window: float) -> bool:
-        """Record an attempt for each key; False when any key is over ``limit``."""
-        now = time.monotonic()
-        allowed = True
-        with self._lock:
+        """Record an attempt for each key; False (and nothing recorded) when any key already
+        has ``limit`` attempts within the last ``window`` seconds."""
+        now = time.time()
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM hits WHERE at <= ?", (now - window,))
             for key in keys:
-                hits = self._hits.setdefault(key, deque())
-                while hits and hits[0] <= now - window:
-                    hits.popleft()
-                if len(hits) >= limit:
-                    allowed = False
-            if allowed:
-                for key in keys:
-                    self._hits[key].append(now)
-        return allowed
+                count = conn.execute("SELECT count(*) FROM hits WHERE key = ?", (key,))
+                if count.fetchone()[0] >= limit:
+                    conn.execute("COMMIT")
+                    return False
+            conn.executemany("INSERT INTO hits (key, at) VALUES (?, ?)",
+                             [(key, now) for key in keys])
+            conn.execute("COMMIT")
+            return True
+        finally:
+            conn.close()
 
     def clear(self, key: str) -> None:
-        with self._lock:
-            self._hits.pop(key, None)
+        conn = self._connect()
+        try:
+            conn.execute("DELETE FROM hits WHERE key = ?", (key,))
+        finally:
+            conn.close()
 
 
 def _limiter() -> RateLimiter:
-    return current_app.extensions.setdefault("login_rate_limiter", RateLimiter())
+    app = current_app
+    limiter = app.extensions.get("login_rate_limiter")
+    if limiter is None:
+        limiter = RateLimiter(Path(app.instance_path) / "ratelimit.sqlite3")
+        app.extensions["login_rate_limiter"] = limiter
+    return limiter
 
 
 def _returnto() -> str:
