@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import (allmessages, auth, edit, feeds, lists, lists_changes,  # noqa: F401
-               lists_search, meta,
+               lists_search, lists_users, meta,
                pageactions, paraminfo, parsing, props_links, props_pages, query)
 from . import botpasswords, main
 
