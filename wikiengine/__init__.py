@@ -23,6 +23,7 @@ SUBSYSTEMS: tuple[str, ...] = (
     "search",
     "api",
     "registry",
+    "files",
 )
 
 

@@ -1,0 +1,60 @@
+"""Small images made with Pillow for the files tests (photos with EXIF, bombs, liars)."""
+from __future__ import annotations
+
+import io
+from fractions import Fraction
+
+from PIL import Image
+
+
+def jpeg(width: int = 64, height: int = 48, color=(120, 160, 200), exif: dict | None = None,
+         gps: tuple[float, float] | None = None, orientation: int | None = None) -> bytes:
+    im = Image.new("RGB", (width, height), color)
+    for x in range(width // 2):  # a red left half: orientation shows in thumbnails
+        for y in range(height):
+            im.putpixel((x, y), (220, 20, 20))
+    ex = Image.Exif()
+    for tag, value in (exif or {}).items():
+        ex[tag] = value
+    if orientation:
+        ex[0x0112] = orientation
+    if gps:
+        def dms(value: float) -> tuple:
+            value = abs(value)
+            d = int(value)
+            m = int((value - d) * 60)
+            s = round((value - d - m / 60) * 3600, 4)
+            return (Fraction(d), Fraction(m), Fraction(s).limit_denominator(10000))
+        ifd = ex.get_ifd(0x8825)
+        ifd[1] = "N" if gps[0] >= 0 else "S"
+        ifd[2] = dms(gps[0])
+        ifd[3] = "E" if gps[1] >= 0 else "W"
+        ifd[4] = dms(gps[1])
+    out = io.BytesIO()
+    im.save(out, "JPEG", exif=ex.tobytes(), quality=90)
+    return out.getvalue()
+
+
+def png(width: int = 40, height: int = 30, color=(10, 200, 10), mode: str = "RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (width, height), color if mode == "RGB" else 0).save(out, "PNG")
+    return out.getvalue()
+
+
+def gif(width: int = 30, height: int = 20) -> bytes:
+    out = io.BytesIO()
+    Image.new("P", (width, height), 3).save(out, "GIF")
+    return out.getvalue()
+
+
+def webp(width: int = 30, height: int = 20) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (1, 2, 3)).save(out, "WEBP")
+    return out.getvalue()
+
+
+def bomb() -> bytes:
+    """A small PNG declaring 9000×9000 pixels (81 megapixels): a decompression bomb."""
+    out = io.BytesIO()
+    Image.new("1", (9000, 9000), 0).save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,120 @@
+"""The File: description page parts shown above the page text: the image (a screen-sized
+thumbnail with 1.5×/2× ``srcset``), its sizes and type, the licence (prominent), the file
+history with revert buttons, the pages that use the file (``imagelinks``) and the metadata
+(date taken, camera, GPS coordinates). ``file_page_html(session, title)`` is what the page
+view calls for namespace 6.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from flask import current_app, render_template
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from ..models import Image
+from ..store import revisions as rv
+from ..title import Title
+from .licences import page_licence
+from .metadata import coordinates
+from .service import file_history, pages_using
+from .storage import archive_key, public_key, thumb_dir
+
+SCREEN_WIDTH = 800
+
+
+def upload_base() -> str:
+    return current_app.config.get("UPLOAD_URL", "/images").rstrip("/")
+
+
+def file_url(name: str) -> str:
+    return f"{upload_base()}/{quote(public_key(name))}"
+
+
+def archive_url(archive_name: str, name: str) -> str:
+    return f"{upload_base()}/{quote(archive_key(archive_name, name))}"
+
+
+def thumb_url(image: Any, width: int) -> str:
+    """The URL of a ``width``-pixel thumbnail (the file itself when not smaller)."""
+    if width >= image.width or image.minor_mime == "svg+xml":
+        return file_url(image.name)
+    return f"{upload_base()}/{quote(thumb_dir(image.name))}/{width}px-{quote(image.name)}"
+
+
+def display_size(image: Any, box: int = SCREEN_WIDTH) -> tuple[int, int]:
+    if image.width <= box or not image.width:
+        return image.width, image.height
+    return box, max(1, round(image.height * box / image.width))
+
+
+def srcset(image: Any, width: int) -> str:
+    parts = []
+    for factor in (1.5, 2):
+        w = int(round(width * factor))
+        if w < image.width and image.minor_mime != "svg+xml":
+            parts.append(f"{thumb_url(image, w)} {factor:g}x")
+    return ", ".join(parts)
+
+
+def human_size(size: int) -> str:
+    for unit in ("octets", "Kio", "Mio", "Gio"):
+        if size < 1024 or unit == "Gio":
+            return f"{size:.0f} {unit}" if unit == "octets" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def metadata_rows(image: Any) -> list[tuple[str, str]]:
+    try:
+        meta = json.loads(image.metadata_json or "{}")
+    except ValueError:
+        meta = {}
+    rows: list[tuple[str, str]] = []
+    taken = meta.get("DateTimeOriginal") or meta.get("DateTime")
+    if taken:
+        rows.append(("date", str(taken)))
+    camera = " ".join(str(meta[k]) for k in ("Make", "Model") if meta.get(k))
+    if camera:
+        rows.append(("camera", camera))
+    for key in ("Artist", "Copyright", "ExposureTime", "FNumber", "ISOSpeedRatings",
+                "FocalLength"):
+        if meta.get(key) not in (None, ""):
+            rows.append((key, str(meta[key])))
+    return rows
+
+
+def file_page_html(session: Session, title: Title) -> Markup:
+    """The file parts of ``File:title`` (or an invitation to upload it), as safe HTML."""
+    from ..views.common import can, special_url
+
+    image = session.get(Image, title.dbkey)
+    if image is None:
+        return Markup(render_template("files/filepage_missing.html", title=title,
+                                      upload_url=special_url("Upload", wpDestFile=title.text),
+                                      can_upload=can("upload")))
+    page = rv.get_page(session, title)
+    width, height = display_size(image)
+    try:
+        meta = json.loads(image.metadata_json or "{}")
+    except ValueError:
+        meta = {}
+    history = file_history(session, image.name)
+    from sqlalchemy import select
+
+    from ..models import Actor
+
+    ids = {image.actor_id, *(o.actor_id for o in history)}
+    names = dict(session.execute(select(Actor.actor_id, Actor.name).where(
+        Actor.actor_id.in_(ids))).all())
+    return Markup(render_template(
+        "files/filepage.html", title=title, image=image, width=width, height=height,
+        src=thumb_url(image, width), srcset=srcset(image, width), url=file_url(image.name),
+        size=human_size(image.size), licence=page_licence(session, page.page_id if page else None),
+        history=history, names=names, archive_url=archive_url, thumb_url=thumb_url,
+        users=pages_using(session, image.name), metadata=metadata_rows(image),
+        coords=coordinates(meta), can_revert=can("reupload", title),
+        can_delete=can("delete", title), can_upload=can("upload"),
+        reupload_url=special_url("Upload", wpDestFile=title.text, wpForReUpload="1")))

@@ -1,0 +1,98 @@
+"""Serving uploaded files and their thumbnails at ``UPLOAD_URL`` (``/images/…``).
+
+Only known files are served, each with the Content-Type recorded at upload,
+``X-Content-Type-Options: nosniff``, a Content-Security-Policy that forbids scripts (SVG),
+``Content-Disposition: attachment`` for anything that is not an image, and never anything
+from the private folders (``deleted/``, ``temp/``). Thumbnails are made on first request.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, send_file
+from sqlalchemy import select
+
+from ..db import get_session
+from ..models import Image, OldImage
+from .storage import PRIVATE_ROOTS, StorageError, get_storage, hashed_path
+from .thumbs import ThumbError, parse_thumb_name, thumbnail
+
+bp = Blueprint("files", __name__, template_folder="templates")
+
+_SAFE_INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/svg+xml"}
+
+
+def _send(key: str, mime: str, name: str) -> Response:
+    storage = get_storage()
+    try:
+        path = storage.path(key)
+    except StorageError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=mime, conditional=True, max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
+    if mime not in _SAFE_INLINE:
+        from urllib.parse import quote
+
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(name)}")
+    return response
+
+
+def _mime(row: Any) -> str:
+    return f"{row.major_mime}/{row.minor_mime}"
+
+
+def serve_key(key: str) -> Response:
+    """The response for ``/images/<key>``: a current version, an archived one or a thumb."""
+    parts = key.split("/")
+    if not parts or parts[0] in PRIVATE_ROOTS or any(p in ("", ".", "..") for p in parts):
+        abort(404)
+    db = get_session()
+    if parts[0] == "thumb" and len(parts) == 5:
+        name, thumb_name = parts[3], parts[4]
+        if hashed_path(name) != "/".join(parts[1:4]):
+            abort(404)
+        image = db.get(Image, name)
+        if image is None:
+            abort(404)
+        try:
+            width = parse_thumb_name(thumb_name, name)
+        except ThumbError:
+            abort(404)
+        original = "/" + "/".join(["images", *parts[1:4]])
+        if image.minor_mime == "svg+xml" or width >= image.width:
+            # No rasteriser for SVG: the sanitised drawing itself is shown (scaled by
+            # the <img> size); a thumbnail never upscales.
+            from flask import current_app
+
+            base = current_app.config.get("UPLOAD_URL", "/images").rstrip("/")
+            return redirect(base + original[len("/images"):], 302)
+        try:
+            thumb = thumbnail(get_storage(), name, hashed_path(name), _mime(image), width)
+        except (ThumbError, OSError):
+            abort(404)
+        return _send(thumb, _mime(image), thumb_name)
+    if parts[0] == "archive" and len(parts) == 4:
+        archive_name = parts[3]
+        name = archive_name.split("!", 1)[-1]
+        row = db.scalar(select(OldImage).where(OldImage.archive_name == archive_name,
+                                               OldImage.name == name))
+        if row is None or hashed_path(name) != "/".join([*parts[1:3], name]):
+            abort(404)
+        return _send(key, _mime(row), name)
+    if len(parts) == 3:
+        name = parts[2]
+        image = db.get(Image, name)
+        if image is None or hashed_path(name) != key:
+            abort(404)
+        return _send(key, _mime(image), name)
+    abort(404)
+
+
+@bp.route("/<path:key>")
+def images(key: str) -> Response:
+    return serve_key(key)

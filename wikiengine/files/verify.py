@@ -1,0 +1,234 @@
+"""Checking an uploaded file before anything is stored: its type from its content (never
+from its name), Pillow decoding under decompression-bomb limits, HTML or scripts disguised
+as images, SVG with scripts or external references, and the size limit.
+
+``verify(data, name, limits)`` returns ``FileFacts`` (MIME type, dimensions, metadata) or
+raises ``UploadError`` with MediaWiki's error code and a message a resident can act on.
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image as PILImage
+
+from .metadata import exif_metadata
+
+#: Extensions accepted by default (MediaWiki's ``$wgFileExtensions`` of a photo wiki).
+EXTENSION_MIME = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "jpe": "image/jpeg", "png": "image/png",
+    "gif": "image/gif", "webp": "image/webp", "svg": "image/svg+xml",
+}
+PIL_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif",
+               "WEBP": "image/webp"}
+
+#: What MediaWiki's ``UploadBase::detectScript`` looks for in the first kilobyte.
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<title",
+                 b"<img", b"<pre", b"<table", b"<a href", b"<iframe", b"<meta",
+                 b"<svg", b"javascript:")
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
+_SVG_BANNED = {"script", "foreignobject", "iframe", "object", "embed", "handler",
+               "listener", "applet", "meta", "base", "link"}
+_SAFE_DATA_URI = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$", re.I)
+_CSS_DANGER = re.compile(r"@import|expression\s*\(|javascript:|url\s*\(\s*['\"]?\s*(?!#)",
+                         re.I)
+
+
+class UploadError(ValueError):
+    """An upload refused; ``code`` is MediaWiki's (``verification-error``, ``filetype-banned``,
+    ``file-too-large``, ``empty-file``, ``uploadscripted``, ``illegal-filename``…)."""
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+@dataclass
+class Limits:
+    max_size: int = 100 * 1024 * 1024
+    max_pixels: int = 50_000_000
+    extensions: tuple[str, ...] = tuple(EXTENSION_MIME)
+
+
+@dataclass
+class FileFacts:
+    mime: str
+    width: int = 0
+    height: int = 0
+    bits: int = 8
+    media_type: str = "BITMAP"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def major(self) -> str:
+        return self.mime.split("/", 1)[0]
+
+    @property
+    def minor(self) -> str:
+        return self.mime.split("/", 1)[1]
+
+
+def extension_of(name: str) -> str:
+    return name.rsplit(".", 1)[1].lower() if "." in name else ""
+
+
+def sniff(data: bytes) -> str | None:
+    """The MIME type shown by the first bytes, or None (SVG is recognised by parsing)."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in data[:4096].lower():
+        return "image/svg+xml"
+    return None
+
+
+def verify(data: bytes, name: str, limits: Limits | None = None) -> FileFacts:
+    """The facts of an acceptable file, or ``UploadError``; nothing is written here."""
+    limits = limits or Limits()
+    if not data:
+        raise UploadError("empty-file", "The file you submitted was empty.")
+    if len(data) > limits.max_size:
+        raise UploadError("file-too-large",
+                          f"The file is {len(data)} bytes; the maximum allowed is "
+                          f"{limits.max_size} bytes.", size=len(data), max=limits.max_size)
+    ext = extension_of(name)
+    if ext not in limits.extensions or ext not in EXTENSION_MIME:
+        allowed = ", ".join(limits.extensions)
+        raise UploadError("filetype-banned",
+                          f"“.{ext}” is not a permitted file type. Permitted file types: "
+                          f"{allowed}.", filetype=ext, allowed=list(limits.extensions))
+    detected = sniff(data)
+    if detected is None:
+        raise UploadError("verification-error",
+                          "The content of this file is not a recognised image "
+                          "(JPEG, PNG, GIF, WebP or SVG).", details=["filetype-unsupported"])
+    if EXTENSION_MIME[ext] != detected:
+        raise UploadError("verification-error",
+                          f"File extension “.{ext}” does not match the detected MIME type "
+                          f"of the file ({detected}).",
+                          details=["filetype-mime-mismatch", ext, detected])
+    if detected == "image/svg+xml":
+        return _verify_svg(data)
+    low = data[:1024].lower()
+    if any(marker in low for marker in _HTML_MARKERS):
+        raise UploadError("verification-error",
+                          "This file contains HTML or script code that may be erroneously "
+                          "interpreted by a web browser.", details=["uploadscripted"])
+    return _verify_bitmap(data, detected, limits)
+
+
+def _verify_bitmap(data: bytes, mime: str, limits: Limits) -> FileFacts:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        try:
+            im = PILImage.open(io.BytesIO(data))
+            width, height = im.size
+            frames = getattr(im, "n_frames", 1)
+            if width * height * max(frames, 1) > limits.max_pixels:
+                raise UploadError(
+                    "verification-error",
+                    f"The image is too large to process: {width}×{height} pixels"
+                    f"{f' × {frames} frames' if frames > 1 else ''} is more than the "
+                    f"{limits.max_pixels} pixels allowed (decompression bomb protection).",
+                    details=["decompression-bomb"])
+            if PIL_FORMATS.get(im.format or "") != mime:
+                raise UploadError("verification-error",
+                                  f"The file's content is not a valid {mime} image.",
+                                  details=["filetype-mime-mismatch"])
+            im.verify()
+            im = PILImage.open(io.BytesIO(data))
+            im.load()
+        except UploadError:
+            raise
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+            raise UploadError("verification-error",
+                              "The image is too large to process (decompression bomb "
+                              "protection).", details=["decompression-bomb"]) from None
+        except Exception as exc:  # Pillow raises many types for corrupt files
+            raise UploadError("verification-error",
+                              f"The file is damaged or is not a valid image ({exc}).",
+                              details=["corrupt"]) from None
+    bits = 8 if im.mode not in ("1", "I;16", "I", "F") else {"1": 1}.get(im.mode, 16)
+    return FileFacts(mime=mime, width=width, height=height, bits=bits,
+                     metadata=exif_metadata(im))
+
+
+def _svg_refused(reason: str) -> UploadError:
+    return UploadError("verification-error",
+                       f"This SVG file is refused: {reason}. SVG files may not contain "
+                       "scripts, event handlers or references to other files.",
+                       details=["uploadscripted"])
+
+
+def _verify_svg(data: bytes) -> FileFacts:
+    from lxml import etree
+
+    head = data[:4096].lower()
+    if b"<!entity" in head or re.search(rb"<!doctype[^>]*\[", data[:4096], re.I):
+        raise _svg_refused("it declares entities")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise UploadError("verification-error", f"The SVG file is not well-formed XML ({exc}).",
+                          details=["corrupt"]) from None
+    if etree.QName(root).localname != "svg":
+        raise UploadError("verification-error", "The file is not an SVG image.",
+                          details=["filetype-unsupported"])
+    for node in root.iter():
+        if isinstance(node, etree._ProcessingInstruction):
+            raise _svg_refused("it contains a processing instruction")
+        if not isinstance(node.tag, str):
+            continue
+        local = etree.QName(node).localname.lower()
+        if local in _SVG_BANNED:
+            raise _svg_refused(f"it contains a <{local}> element")
+        if local == "style" and node.text and _CSS_DANGER.search(node.text):
+            raise _svg_refused("its style sheet loads other resources")
+        for attr, value in node.attrib.items():
+            aname = etree.QName(attr).localname.lower()
+            if aname.startswith("on"):
+                raise _svg_refused(f"it has an event handler ({aname})")
+            if aname == "href" and not (value.strip().startswith("#")
+                                        or _SAFE_DATA_URI.match(value.strip())):
+                raise _svg_refused(f"it refers to another resource ({value[:80]})")
+            if "javascript:" in value.lower().replace(" ", ""):
+                raise _svg_refused("it contains a javascript: address")
+            if aname == "style" and _CSS_DANGER.search(value):
+                raise _svg_refused("its style loads other resources")
+            if local in ("animate", "set") and aname == "attributename" and \
+                    value.lower().endswith("href"):
+                raise _svg_refused("it animates a link")
+    width, height = _svg_size(root)
+    return FileFacts(mime="image/svg+xml", width=width, height=height, bits=0,
+                     media_type="DRAWING")
+
+
+def _svg_size(root: Any) -> tuple[int, int]:
+    def number(value: str | None) -> float | None:
+        m = re.match(r"\s*([0-9.]+)\s*(px)?\s*$", value or "")
+        return float(m.group(1)) if m else None
+
+    width, height = number(root.get("width")), number(root.get("height"))
+    if (width is None or height is None) and root.get("viewBox"):
+        parts = re.split(r"[\s,]+", root.get("viewBox").strip())
+        if len(parts) == 4:
+            try:
+                width, height = float(parts[2]), float(parts[3])
+            except ValueError:
+                pass
+    return int(round(width or 512)), int(round(height or 512))
