@@ -204,3 +204,13 @@ def test_paraminfo_submodules_are_the_registry(client) -> None:
         data = api(client, action="query", list=name, **{
             "cmtitle": "Category:X", "bltitle": "X", "srsearch": "x"})
         assert "error" not in data, (name, data)
+
+
+def test_siteinfo_lists_enabled_extensions(app, client) -> None:
+    from wikiengine import registry
+
+    app.config["EXTENSIONS"] = ["parserfunctions"]
+    registry.init_app(app)
+    exts = api(client, action="query", meta="siteinfo", siprop="extensions")["query"][
+        "extensions"]
+    assert [e["name"] for e in exts] == ["ParserFunctions"]

@@ -219,10 +219,25 @@ class SiteInfo(ApiModule):
         return out
 
     def _extensions(self, ctx: ApiContext, _v: dict[str, Any]) -> list[dict[str, Any]]:
+        """The enabled extensions as the registry describes them (Special:Version's list)."""
+        from ..registry import get_registry
+
+        best: dict[str, Any] = {}
+        for info in get_registry().extensions.values():
+            known = best.get(info.name.lower())
+            score = sum(bool(x) for x in (info.version, info.author, info.url,
+                                          info.description)) + (info.name != info.name.lower())
+            if known is None or score > known[0]:
+                best[info.name.lower()] = (score, info)
         out = []
-        for name in current_app.config.get("EXTENSIONS", []):
-            out.append({"type": "parserhook", "name": str(name), "descriptionmsg": "",
-                        "author": "", "url": "", "license-name": "GPL-3.0-or-later"})
+        for _score, info in best.values():
+            entry: dict[str, Any] = {"type": "parserhook", "name": info.name}
+            for key, value in (("version", info.version), ("author", info.author),
+                               ("url", info.url), ("descriptionmsg", info.description),
+                               ("license-name", info.license)):
+                if value:
+                    entry[key] = value
+            out.append(entry)
         return out
 
     def _fileextensions(self, ctx: ApiContext, _v: dict[str, Any]) -> list[dict[str, Any]]:
