@@ -19,8 +19,8 @@ from .. import csrf
 from ..db import get_session
 from ..namespaces import SPECIAL
 from ..title import InvalidTitle, Title
-from .common import (UserError, can, int_arg, main_page, namespaces, page_url, parse_title,
-                     require, special_title, wiki_quote)
+from .common import (UserError, can, int_arg, main_page, namespaces, parse_title, require,
+                     special_title, wiki_quote)
 from .skin import render
 
 bp = Blueprint("pages", __name__)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ..db import get_session
 from ..title import Title
 from .common import (N_, UserError, current_user, int_arg, is_registered, namespaces,
-                     page_url, parse_title, special_url, user_name)
+                     page_url, parse_title, special_url)
 from .skin import render
 from .special import register
 
