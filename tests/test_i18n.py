@@ -46,6 +46,11 @@ def test_placeholders_survive_translation():
                 _PLACEHOLDER.findall(message.string)), message.id
 
 
+def test_catalogues_are_not_fuzzy():
+    """``pybabel compile`` (the install step) skips a catalogue whose header is fuzzy."""
+    assert not _catalog("fr").fuzzy and not _catalog("en").fuzzy
+
+
 def test_english_catalogue_lists_the_same_messages():
     french = {m.id for m in _catalog("fr") if m.id}
     english = {m.id for m in _catalog("en") if m.id}
