@@ -162,8 +162,11 @@ def _verify_bitmap(data: bytes, mime: str, limits: Limits) -> FileFacts:
                               f"The file is damaged or is not a valid image ({exc}).",
                               details=["corrupt"]) from None
     bits = 8 if im.mode not in ("1", "I;16", "I", "F") else {"1": 1}.get(im.mode, 16)
-    return FileFacts(mime=mime, width=width, height=height, bits=bits,
-                     metadata=exif_metadata(im))
+    metadata = exif_metadata(im)
+    if metadata.get("Orientation") in (5, 6, 7, 8):
+        # Shown turned a quarter (ExifBitmapHandler::getImageSize swaps the sides).
+        width, height = height, width
+    return FileFacts(mime=mime, width=width, height=height, bits=bits, metadata=metadata)
 
 
 def _svg_refused(reason: str) -> UploadError:
