@@ -168,6 +168,10 @@ def test_section_summary_and_new_section(app, client):
     assert _revisions(app, "Débat")[-1][3] == "/* Horaires */ correction"
     new = edit_form(client, "Débat", section="new")
     assert new["wpTextbox1"] == ""
+    save(client, "Discussion:Débat", "premier message")
+    talk = client.get("/wiki/Discussion:Débat").get_data(as_text=True)
+    assert 'id="ca-addsection"' in talk and "Ajouter un sujet" in talk
+    assert 'id="ca-addsection"' not in client.get("/wiki/Débat").get_data(as_text=True)
     save(client, "Débat", "Une question ?", "Accès", form=new)
     text, summary = _revisions(app, "Débat")[-1][2:4]
     assert text.endswith("== Accès ==\n\nUne question ?") and summary.startswith("/* Accès */")

@@ -148,7 +148,12 @@ def _page_tabs(skin: Skin, title: Title, action: str, exists: bool,
     right = [Tab("view", _("Read"), page_url(title), selected=action == "view")]
     if can("edit", title) and (exists or can("create", title)):
         right.append(Tab("edit", _("Edit") if exists else _("Create"),
-                         page_url(title, action="edit"), selected=action in ("edit", "submit")))
+                         page_url(title, action="edit"), selected=action in ("edit", "submit")
+                         and request.args.get("section") != "new"))
+        if exists and title.is_talk:
+            right.append(Tab("addsection", _("Add topic"),
+                             page_url(title, action="edit", section="new"),
+                             selected=request.args.get("section") == "new"))
     elif exists:
         right.append(Tab("viewsource", _("View source"), page_url(title, action="edit"),
                          selected=action in ("edit", "submit")))
