@@ -127,6 +127,10 @@ class Upload(ApiModule):
         end = v["offset"] + len(chunk)
         if end == v["filesize"] + 1 and chunk.endswith(b"\r"):
             chunk = chunk[:-1]  # pywikibot's extra "\r" on the last chunk (T132676)
+            end -= 1
+        if end > v["filesize"]:
+            raise ApiError("stashfailed", info=f"The chunk ends at byte {end}, past the "
+                           f"announced file size of {v['filesize']} bytes.")
         try:
             if v["offset"] == 0 and not key:
                 key = stash.create(owner, title.dbkey, chunk, total=v["filesize"])
@@ -148,7 +152,10 @@ class Upload(ApiModule):
             ctx.result["upload"] = {"result": "Continue", "offset": meta["offset"],
                                     "filekey": key}
             return
-        data, _meta = stash.read(key, owner)
+        try:
+            data, _meta = stash.read(key, owner)
+        except stash.StashError as exc:
+            raise _stash_error(exc) from None
         try:
             service.verify(data, title.dbkey, service.limits())
         except UploadError as exc:
