@@ -217,3 +217,19 @@ def test_log_entries_record_actor_and_page(app, people) -> None:
         entry = s.scalar(select(LogEntry).where(LogEntry.type == "delete"))
         assert entry.actor.name == "Admin" and entry.title == "Journal" and entry.page_id
         assert s.scalar(select(Page).where(Page.title == "Journal")) is None
+
+
+def test_undelete_selected_revisions_only(app, people) -> None:
+    ids = [_save(app, people["anna"], "Partielle", f"v{i}") for i in range(3)]
+    with tx(app) as s:
+        pageops.delete_page(s, Title.new("Partielle"), s.get(User, people["admin"]))
+    with tx(app) as s:
+        pageops.undelete_page(s, Title.new("Partielle"), s.get(User, people["admin"]),
+                              rev_ids=ids[:2])
+    with tx(app) as s:
+        page = revisions.get_page(s, Title.new("Partielle"))
+        assert [r.rev_id for r in revisions.history(s, page, newest_first=False)] == ids[:2]
+        assert revisions.page_text(s, page) == "v1"
+        assert [a.rev_id for a in pageops.deleted_revisions(s, Title.new("Partielle"))] == [ids[2]]
+    new = _save(app, people["anna"], "Partielle", "v3")
+    assert new > ids[2]  # revision ids are never reused, even with one still archived

@@ -290,3 +290,37 @@ def test_unstorable_characters_and_long_summaries(app) -> None:
         rev = revisions.latest_revision(s, page)
         assert rev.comment.startswith("résumé xxx") and len(rev.comment) == 500
         assert result.revision.rev_id == rev.rev_id
+
+
+def test_any_text_round_trips(app) -> None:
+    import unicodedata
+
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    app.config["SEARCH_RENDER"] = False
+    uid = _user(app)
+    # characters the pre-save transform acts on (~~~~, subst:, pipe trick, the strip-marker
+    # character \x7f that MediaWiki turns into "?") are left out
+    alphabet = st.characters(blacklist_characters="~[]{}|<>&:\x7f",
+                             blacklist_categories=("Cs",))
+
+    @given(text=st.text(alphabet=alphabet, max_size=200) | st.sampled_from(
+        ["a\r\nb\rc", "x\x00y", "\ud83d\ude00", "\U0001f600", "e\u0301", "  \n\n  "]))
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    def check(text: str) -> None:
+        no_surrogates = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+        expected = unicodedata.normalize("NFC", no_surrogates.replace("\x00", ""))
+        expected = expected.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+        with tx(app) as s:
+            result = revisions.save_page(s, Title.new("Aller retour"), text, s.get(User, uid))
+        with tx(app) as s:
+            page = revisions.get_page(s, Title.new("Aller retour"))
+            stored = revisions.page_text(s, page)
+            assert stored == expected
+            rev = revisions.latest_revision(s, page)
+            assert rev.len == len(expected.encode("utf-8")) and rev.sha1 == \
+                revisions.sha1_base36(expected)
+            assert result.null_edit == (result.revision is None)
+
+    check()
