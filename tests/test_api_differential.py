@@ -7,6 +7,7 @@ timestamps, tokens and URLs are set aside. Differences kept on purpose are liste
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -22,7 +23,8 @@ DATA = Path(__file__).parent / "data" / "api" / "differential.json"
 PASSWORD = "oracle-admin-pass"
 VOLATILE = {"pageid", "revid", "parentid", "oldrevid", "newrevid", "lastrevid", "lguserid",
             "userid", "logid", "rcid", "old_revid", "timestamp", "touched", "newtimestamp",
-            "curtimestamp", "logpage", "id", "fromid", "toid", "redirect_page"}
+            "curtimestamp", "logpage", "id", "fromid", "toid", "redirect_page", "fromrevid",
+            "torevid", "fromuserid", "touserid", "last_revid", "prev", "next"}
 DROPPED = {"*docref", "docref", "servedby"}
 
 #: (step id, path) -> why the difference is kept.
@@ -31,6 +33,9 @@ KEPT: dict[tuple[str, str], str] = {
         "the store records the redirect a move leaves behind as a new page in recent "
         "changes; MediaWiki logs only the move (reported to the store's owner); the step "
         "recentchanges_edits compares the edits themselves",
+    ("users", "query.users[1].editcount"):
+        "MediaWiki also counts the page move in the mover's edit count; the store counts "
+        "saved revisions only (reported to the store's owner)",
 }
 
 
@@ -58,7 +63,7 @@ def oracle(tmp_path):
 
 @pytest.fixture
 def app_config(app_config: dict) -> dict:
-    app_config.update(LANGUAGE="en", META_NAMESPACE="Project", MAIN_PAGE="Main Page",
+    app_config.update(LANGUAGE="en", META_NAMESPACE="OracleWiki", MAIN_PAGE="Main Page",
                       SITENAME="OracleWiki", ANONYMOUS_EDIT=True)
     return app_config
 
@@ -69,7 +74,8 @@ def ours(app, live_server) -> str:
     from wikiengine.store import users
 
     with app.app_context(), session_scope(app) as s:
-        users.create_user(s, "Admin", PASSWORD, groups=["sysop", "bureaucrat"])
+        users.create_user(s, "Admin", PASSWORD,
+                          groups=["sysop", "bureaucrat", "interface-admin"])
     return live_server
 
 
@@ -97,8 +103,9 @@ class Client:
         params["format"] = "json"
         if step.get("token"):
             tokens = session.post(self.api, data={"action": "query", "meta": "tokens",
+                                                  "type": step["token"],
                                                   "format": "json"}).json()
-            params["token"] = tokens["query"]["tokens"]["csrftoken"]
+            params["token"] = tokens["query"]["tokens"][f"{step['token']}token"]
         if step.get("method") == "get":
             resp = session.get(self.api, params=params)
         else:
@@ -198,4 +205,7 @@ def test_same_answers_as_mediawiki(oracle, ours) -> None:
             path = diff.split(":", 1)[0]
             if not any(step["id"] == sid and path.startswith(p) for sid, p in KEPT):
                 report.append(f"{step['id']}: {diff}")
+    if report:
+        Path(os.environ.get("API_DIFF_DUMP", "/dev/null")).write_text(json.dumps(
+            {"mediawiki": mw.answers, "ours": we.answers}, ensure_ascii=False, indent=1))
     assert not report, "\n".join(report)

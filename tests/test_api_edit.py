@@ -179,10 +179,14 @@ def test_move_delete_undelete_rollback(app) -> None:
 def test_watch_purge(app) -> None:
     client = logged_in(app)
     edit(client, "Suivie", "x")
-    watched = api(client, action="watch", titles="Suivie|Manquante", token=csrf(client))
-    assert watched["watch"] == [{"ns": 0, "title": "Suivie", "watched": ""},
-                                {"ns": 0, "title": "Manquante", "missing": "",
-                                 "watched": ""}]
+    assert api(client, action="watch", titles="Suivie", token=csrf(client))["error"][
+        "code"] == "badtoken"  # MediaWiki wants the watch token here
+    token = api(client, action="query", meta="tokens", type="watch")["query"]["tokens"][
+        "watchtoken"]
+    watched = api(client, action="watch", titles="Suivie|Manquante", token=token)
+    assert watched["watch"] == [{"ns": 0, "title": "Manquante", "missing": "",
+                                 "watched": ""},
+                                {"ns": 0, "title": "Suivie", "watched": ""}]
     info = api(client, action="query", prop="info", inprop="watched", titles="Suivie")
     assert next(iter(info["query"]["pages"].values()))["watched"] == ""
     purged = api(client, action="purge", titles="Suivie")

@@ -29,11 +29,15 @@ FORMATS = ("text/x-wiki",)
 AUTOSUMMARY = {
     "en": {"redirect": "Redirected page to [[{0}]]", "removed": "Removed redirect to [[{0}]]",
            "new": 'Created page with "{0}"', "blank": "Blanked the page",
-           "replace": 'Replaced content with "{0}"'},
+           "replace": 'Replaced content with "{0}"',
+           "undo": "Undo revision {0} by [[Special:Contributions/{1}|{1}]] "
+                   "([[User talk:{1}|talk]])"},
     "fr": {"redirect": "Redirection vers [[{0}]]",
            "removed": "Suppression de la redirection vers [[{0}]]",
            "new": "Page créée avec « {0} »", "blank": "Page blanchie",
-           "replace": "Contenu remplacé par « {0} »"},
+           "replace": "Contenu remplacé par « {0} »",
+           "undo": "Annulation de la modification {0} de [[Special:Contributions/{1}|{1}]] "
+                   "([[User talk:{1}|discussion]])"},
 }
 MODELS = ("wikitext",)
 
@@ -81,6 +85,8 @@ class Edit(ApiModule):
         summary = v["summary"] or ""
         if v["section"] == "new" and not summary and v["sectiontitle"]:
             summary = f"/* {v['sectiontitle']} */ new section"
+        if not summary and v["undo"] is not None:
+            summary = undo_summary(ctx, v["undo"])
         if not summary:
             old_text = revisions.page_text(ctx.db, page) if page is not None else None
             summary = autosummary(title, old_text, text)
@@ -233,3 +239,13 @@ def autosummary(title: Title, old: str | None, new: str) -> str:
         room = 200 - len(msgs["replace"].format("").encode("utf-8"))
         return msgs["replace"].format(_summary_text(new, room))
     return ""
+
+
+def undo_summary(ctx: ApiContext, rev_id: int) -> str:
+    """MediaWiki's ``undo-summary`` in the content language."""
+    from flask import current_app
+
+    rev = ctx.db.get(Revision, rev_id)
+    who = rev.actor.name if rev is not None and rev.actor is not None else ""
+    msgs = AUTOSUMMARY.get(current_app.config.get("LANGUAGE", "fr"), AUTOSUMMARY["en"])
+    return msgs["undo"].format(rev_id, who)

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import current_app
-from markupsafe import escape
 
 _LINK = re.compile(r"\[\[:?([^\]|]+)(?:\|([^\]]*))?\]\]")
 _AUTO = re.compile(r"/\*\s*(.*?)\s*\*/")
@@ -50,6 +49,12 @@ def index_url(prefixed_dbkey: str, query: str) -> str:
     return f"{script}/index.php?title={key}&{query}"
 
 
+def escape(text: str) -> str:
+    """``htmlspecialchars`` as MediaWiki calls it (``&quot;`` and ``&#039;``)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#039;"))
+
+
 def parsed_comment(comment: str, title_text: str = "") -> str:
     """The HTML of an edit summary."""
     out: list[str] = []
@@ -71,13 +76,13 @@ def _links(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _LINK.finditer(text):
-        out.append(str(escape(text[pos:m.start()])))
+        out.append(escape(text[pos:m.start()]))
         target = m.group(1).strip()
         label = m.group(2) if m.group(2) is not None else target
         out.append(f'<a href="{escape(wiki_url(target))}" title="{escape(target)}">'
                    f'{escape(label)}</a>')
         pos = m.end()
-    out.append(str(escape(text[pos:])))
+    out.append(escape(text[pos:]))
     return "".join(out)
 
 

@@ -136,8 +136,9 @@ def user_fields(ctx: ApiContext, user: User, props: set[str]) -> dict[str, Any]:
         out["editcount"] = user.editcount or 0
     if "registration" in props:
         out["registration"] = api_time(user.registration) if user.registration else ""
-    if "groups" in props:
-        out["groups"] = permissions.effective_groups(user)
+    if "groups" in props:  # explicit groups first, then the implicit ones, as MediaWiki
+        implicit = permissions.implicit_groups(user)
+        out["groups"] = [g for g in user.group_names if g not in implicit] + implicit
     if "implicitgroups" in props:
         out["implicitgroups"] = permissions.implicit_groups(user)
     if "groupmemberships" in props:
@@ -165,32 +166,34 @@ class Users(ListModule):
               P("userids", "integer", multi=True))
 
     def fetch(self, ctx: ApiContext, v: dict[str, Any]) -> tuple[list[Any], str | None]:
-        rows: list[Any] = []
+        """MediaWiki's order: invalid names, then the users found, then the missing ones."""
+        invalid: list[Any] = []
+        found: list[Any] = []
+        missing: list[Any] = []
         for name in v["users"] or []:
-            user = store_users.get_user(ctx.db, name)
-            rows.append(user if user is not None else ("missing", name))
+            if store_users.is_ip(name):
+                invalid.append(("invalid", name))
+                continue
+            try:
+                canonical = store_users.normalize_name(name)
+            except ValueError:
+                invalid.append(("invalid", name))
+                continue
+            user = store_users.get_user(ctx.db, canonical)
+            (found if user is not None else missing).append(
+                user if user is not None else ("missing", canonical))
         for uid in v["userids"] or []:
             user = ctx.db.get(User, uid)
-            rows.append(user if user is not None else ("missingid", uid))
-        return rows, None
+            (found if user is not None else missing).append(
+                user if user is not None else ("missingid", uid))
+        found.sort(key=lambda u: u.name)
+        return invalid + found + missing, None
 
     def item(self, ctx: ApiContext, v: dict[str, Any], row: Any) -> dict[str, Any]:
         if isinstance(row, tuple):
             kind, value = row
-            if kind == "missingid":
-                out: dict[str, Any] = {"userid": value}
-                ctx.flag(out, "missing", True)
-                return out
-            out = {"name": user_name(value)}
-            if store_users.is_ip(value):
-                out["name"] = value
-                ctx.flag(out, "invalid", True)
-            else:
-                try:
-                    out["name"] = store_users.normalize_name(value)
-                    ctx.flag(out, "missing", True)
-                except ValueError:
-                    ctx.flag(out, "invalid", True)
+            out: dict[str, Any] = {"userid": value} if kind == "missingid" else {"name": value}
+            ctx.flag(out, "invalid" if kind == "invalid" else "missing", True)
             return out
         return user_fields(ctx, row, set(v["prop"] or ()))
 

@@ -267,10 +267,7 @@ def make_token(ctx: ApiContext, kind: str) -> str:
 def token_valid(ctx: ApiContext, kind: str, token: str) -> bool:
     if kind not in ("login", "createaccount") and getattr(ctx.user, "is_anon", True):
         return token == ANON_TOKEN
-    if csrf.check_token(token, TOKEN_SALTS.get(kind, kind), max_age=0):
-        return True
-    # pywikibot sends its csrf token for watch/patrol/rollback: accept it there too.
-    return kind in ("watch", "patrol", "rollback") and csrf.check_token(token, "", max_age=0)
+    return csrf.check_token(token, TOKEN_SALTS.get(kind, kind), max_age=0)
 
 
 def _cors(ctx: ApiContext, headers: dict[str, str]) -> Response | None:

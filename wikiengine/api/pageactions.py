@@ -215,7 +215,10 @@ class Rollback(ApiModule):
                                           bot=bool(v["markbot"]), check_permissions=False)
             except Exception as exc:
                 code = getattr(exc, "code", "")
-                if code in ("alreadyrolled", "onlyauthor"):
+                if code == "alreadyrolled":
+                    raise ApiError(code, info=_already_rolled(ctx, title, page,
+                                                              v["user"])) from None
+                if code == "onlyauthor":
                     raise ApiError(code) from None
                 raise
         writes.apply_watchlist(ctx, title, v["watchlist"], "watchrollback")
@@ -226,6 +229,21 @@ class Rollback(ApiModule):
                "old_revid": old_latest,
                "last_revid": rev.parent_id if rev is not None else old_latest}
         ctx.result["rollback"] = out
+
+
+def _user_links(name: str) -> str:
+    return (f"[[User:{name}|{name}]] ([[User talk:{name}|talk]] | "
+            f"[[Special:Contributions/{name}|contribs]])")
+
+
+def _already_rolled(ctx: ApiContext, title: Title, page: Page, user: str) -> str:
+    """MediaWiki's ``alreadyrolled`` text, naming who edited last."""
+    latest = revisions.get_revision(ctx.db, page.latest)
+    last = latest.actor.name if latest is not None and latest.actor is not None else ""
+    user = user.replace("_", " ")
+    return (f"Cannot rollback the last edit of [[:{title.prefixed_text}]] by "
+            f"{_user_links(user)}. Someone else has edited or rolled back the page already. "
+            f"The last edit to the page was by {_user_links(last)}.")
 
 
 def pageset_params() -> tuple[P, ...]:
@@ -259,13 +277,17 @@ def build_pageset(ctx: ApiContext, v: dict[str, Any]) -> Any:
 
 
 def _listed(ctx: ApiContext, pageset: Any) -> list[tuple[dict[str, Any], Any, Any]]:
-    out = []
+    """Invalid and special titles, then missing pages, then existing ones (MediaWiki's
+    order for purge and watch)."""
+    odd, missing, good = [], [], []
     for entry, title, page in pageset.items():
-        if title is None:
-            out.append((dict(entry), None, None))
+        if title is None or title.namespace < 0:
+            odd.append((dict(entry), None, None))
+        elif page is None:
+            missing.append(({"ns": title.namespace, "title": title.prefixed_text}, title, None))
         else:
-            out.append(({"ns": title.namespace, "title": title.prefixed_text}, title, page))
-    return out
+            good.append(({"ns": title.namespace, "title": title.prefixed_text}, title, page))
+    return odd + missing + good
 
 
 @action

@@ -197,7 +197,8 @@ class Parse(ApiModule):
         if "externallinks" in props:
             out["externallinks"] = list(output.external_links)
         if "sections" in props:
-            out["sections"] = [dict(s) for s in output.sections]
+            out["sections"] = [{k: v for k, v in s.items() if k != "linkAnchor"}
+                               for s in output.sections]
         if "parsewarnings" in props:
             out["parsewarnings"] = list(output.warnings)
         if "displaytitle" in props:
@@ -317,7 +318,8 @@ class Compare(ApiModule):
                 out.update({f"{side}{k}": val for k, val in user.items()})
             if "comment" in props:
                 out[f"{side}comment"] = rev.comment or ""
-            if "parsedcomment" in props:
+                out[f"{side}parsedcomment"] = parsed_comment(rev.comment or "")
+            elif "parsedcomment" in props:
                 out[f"{side}parsedcomment"] = parsed_comment(rev.comment or "")
         if "rel" in props and to_rev is not None:
             prev = ctx.db.get(Revision, to_rev.parent_id) if to_rev.parent_id else None
