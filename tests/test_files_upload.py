@@ -212,3 +212,18 @@ def test_missing_token_refused(app, user) -> None:
                                    "wpUploadFile": (io.BytesIO(png()), "X.png")},
                      content_type="multipart/form-data")
     assert resp.status_code == 400 and _images(app) == []
+
+
+def test_page_deletion_deletes_the_file(app, user, sysop) -> None:
+    from api_helpers import api, csrf
+
+    data = png(color=(7, 70, 7))
+    assert _post(user, data, "Efface.png").status_code == 303
+    done = api(sysop, action="delete", title="Fichier:Efface.png", reason="test",
+               token=csrf(sysop))
+    assert "delete" in done, done
+    assert _images(app) == []
+    assert sysop.get(f"/images/{_hashed('Efface.png')}").status_code == 404
+    assert sysop.post(_special(app, "FileRestore", "Efface.png"),
+                      data={"wpEditToken": _token(sysop)}).status_code == 303
+    assert sysop.get(f"/images/{_hashed('Efface.png')}").data == data

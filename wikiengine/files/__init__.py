@@ -46,4 +46,9 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(serve.bp, url_prefix=url)
     special.init_app(app)
     licences.register_parser_function(app)
+    reg = app.extensions.get("registry")
+    if reg is not None:
+        from .service import on_page_deleted
+
+        reg.on("page_deleted", on_page_deleted)
     app.jinja_env.globals.update(file_page_html=_file_page, page_licence=_page_licence)

@@ -264,15 +264,10 @@ def _deleted_key(sha1: str, name: str) -> str:
     return f"deleted/{sha1[0]}/{sha1[1]}/{sha1}.{extension_of(name)}"
 
 
-def delete_file(session: Session, user: User, title: Title, reason: str = "") -> None:
-    """Move every version of the file to ``filearchive`` (and its page to the archive)."""
-    permissions.user_can(session, user, "delete", title)
-    image = session.get(Image, title.dbkey)
-    if image is None:
-        raise UploadError("filedelete-missing", "The file cannot be deleted because it does "
-                          "not exist.")
+def _archive_versions(session: Session, image: Image, reason: str,
+                      deleted_user: int | None) -> None:
+    """Move every version of ``image`` to ``filearchive`` and its bytes to ``deleted/``."""
     storage = get_storage()
-    actor = users.get_actor(session, user)
     versions: list[tuple[Any, str]] = [(image, public_key(image.name))]
     versions += [(o, archive_key(o.archive_name, o.name)) for o in file_history(session, image.name)]
     for row, key in versions:
@@ -281,7 +276,7 @@ def delete_file(session: Session, user: User, title: Title, reason: str = "") ->
             storage.move(key, target)
         session.add(FileArchive(
             name=row.name, archive_name=getattr(row, "archive_name", None),
-            storage_group="deleted", storage_key=target, deleted_user=user.user_id,
+            storage_group="deleted", storage_key=target, deleted_user=deleted_user,
             deleted_timestamp=utcnow(), deleted_reason=reason, size=row.size,
             width=row.width, height=row.height, metadata_json=row.metadata_json,
             bits=row.bits, media_type=row.media_type, major_mime=row.major_mime,
@@ -291,13 +286,37 @@ def delete_file(session: Session, user: User, title: Title, reason: str = "") ->
     session.execute(delete(OldImage).where(OldImage.name == image.name))
     session.delete(image)
     session.flush()
+
+
+def delete_file(session: Session, user: User, title: Title, reason: str = "") -> None:
+    """Move every version of the file to ``filearchive`` (and its page to the archive)."""
+    permissions.user_can(session, user, "delete", title)
+    image = session.get(Image, title.dbkey)
+    if image is None:
+        raise UploadError("filedelete-missing", "The file cannot be deleted because it does "
+                          "not exist.")
+    _archive_versions(session, image, reason, user.user_id)
     if rv.get_page(session, title) is not None:
         from ..store import pageops
 
         pageops.delete_page(session, title, user, reason)
     else:
-        changes.log(session, "delete", "delete", actor, title, reason)
+        changes.log(session, "delete", "delete", users.get_actor(session, user), title, reason)
         _touch_users(session, title)
+
+
+def on_page_deleted(title: Title | None = None, **_payload: Any) -> None:
+    """``page_deleted`` hook: deleting a File: page (action=delete, web or API) deletes its
+    file too, as in MediaWiki; the deletion itself was already checked and logged."""
+    from ..db import session_scope
+
+    if title is None or title.namespace != FILE:
+        return
+    with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]
+        image = session.get(Image, title.dbkey)
+        if image is not None:
+            _archive_versions(session, image, "", None)
+            _touch_users(session, title)
 
 
 def restore_file(session: Session, user: User, title: Title, reason: str = "") -> Image:
