@@ -126,7 +126,7 @@ def test_warnings_new_version_and_revert(app, user) -> None:
     warned = _post(user, second, "Plan.png")
     html = warned.get_data(as_text=True)
     assert warned.status_code == 200 and "mw-upload-warning-exists" in html
-    assert "A file with this name exists already" in html
+    assert "Un fichier portant ce nom existe déjà" in html
     key = re.search(r'name="wpSessionKey" value="([^"]+)"', html).group(1)
     assert user.get(f"/images/{_hashed('Plan.png')}").data == first
     assert user.get(f"/images/temp/{key}").status_code == 404
@@ -134,7 +134,7 @@ def test_warnings_new_version_and_revert(app, user) -> None:
     assert done.status_code == 303
     assert user.get(f"/images/{_hashed('Plan.png')}").data == second
     dup = _post(user, second, "Copie du plan.png").get_data(as_text=True)
-    assert "mw-upload-warning-duplicate" in dup and "File:Plan.png" in dup
+    assert "mw-upload-warning-duplicate" in dup and "Fichier:Plan.png" in dup
     page = user.get("/wiki/Fichier:Plan.png").get_data(as_text=True)
     archive = re.search(r'name="oldimage" value="([^"]+)"', page).group(1)
     old_url = re.search(r'href="(/images/archive/[^"]+)"', page).group(1)
@@ -164,6 +164,18 @@ def test_delete_and_restore_by_sysop(app, user, sysop) -> None:
     assert _images(app) == ["Vieux.png"]
     assert sysop.get(f"/images/{_hashed('Vieux.png')}").data == data
     assert sysop.get("/wiki/Fichier:Vieux.png").status_code == 200
+
+
+def test_form_in_french_with_licences(app, user) -> None:
+    html = user.get(UPLOAD).get_data(as_text=True)
+    assert "Téléverser un fichier" in html and "Ignorer les avertissements" in html
+    for name in ("wpUploadFile", "wpDestFile", "wpUploadDescription", "wpLicense",
+                 "wpIgnoreWarning", "wpUpload", "wpAuthor", "wpSource", "wpDate"):
+        assert f'name="{name}"' in html
+    options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]+)</option>', html)
+    assert options[0] == ("cc-by-sa-4.0", " selected", "CC BY-SA 4.0")
+    assert [o[2] for o in options][1:] == ["CC BY 4.0", "CC0 1.0 (domaine public volontaire)",
+                                          "témoignage signé : CC BY-ND 4.0", "Domaine public"]
 
 
 def test_anonymous_cannot_upload(client) -> None:

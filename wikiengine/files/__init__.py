@@ -52,3 +52,19 @@ def init_app(app: Flask) -> None:
 
         reg.on("page_deleted", on_page_deleted)
     app.jinja_env.globals.update(file_page_html=_file_page, page_licence=_page_licence)
+    _add_translations(app)
+
+
+def _add_translations(app: Flask) -> None:
+    """This package's French catalogue, read by Flask-Babel next to the wiki's own."""
+    from pathlib import Path
+
+    from ..i18n import compile_catalogues
+
+    babel = app.extensions.get("babel")
+    folder = Path(__file__).resolve().parent / "translations"
+    if babel is None:
+        return
+    compile_catalogues(folder)
+    if str(folder) not in babel.translation_directories:
+        babel.translation_directories.append(str(folder))

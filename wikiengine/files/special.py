@@ -13,7 +13,10 @@ from flask.wrappers import Response
 from flask_babel import gettext as _
 
 from ..db import get_session
+from ..namespaces import FILE
+from ..rendering import site_namespaces
 from ..store.errors import PermissionDenied
+from ..title import Title
 from . import licences, service, stash
 from .verify import UploadError
 
@@ -36,7 +39,8 @@ def warning_messages(warnings: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for code, value in warnings.items():
         name = value if isinstance(value, str) else ""
-        names = ", ".join(f"File:{v}" for v in value) if isinstance(value, list) else ""
+        names = ", ".join(Title.make(FILE, v, site_namespaces()).prefixed_text
+                          for v in value) if isinstance(value, list) else ""
         text = _(WARNING_TEXT.get(code, code), name=name.replace("_", " "), list=names)
         out.append((code, text.replace("[[:", "").replace("]]", "")))
     return out
