@@ -106,6 +106,7 @@ def test_pathological_inputs_stay_fast() -> None:
         # each was quadratic once: text before many tables, text after dropped end tags
         "".join(f"x{i}<table><tr><td>y</td></tr></table>\n" for i in range(16_000)),
         "".join(f"<div>x</div> </i>foo{i} <div>y</div>\n" for i in range(16_000)),
+        "<h2>x" * 8_000, "== x ==\n" * 8_000,
     ]
     for text in cases:
         start = time.perf_counter()

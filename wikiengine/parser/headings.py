@@ -5,6 +5,7 @@ the Linker TOC helpers and the edit-section link ParserOutput::getText inserts.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import TYPE_CHECKING, Callable
 
@@ -24,8 +25,47 @@ _HEADING_RES = [
     (i, re.compile(r"^(?:" + "=" * i + r")[ \t]*(.+?)[ \t]*(?:" + "=" * i + r")\s*$", re.M))
     for i in range(6, 0, -1)
 ]
-_HEADLINE_RE = re.compile(r"<H(?P<level>[1-6])(?P<attrib>.*?>)(?P<header>[\s\S]*?)</H[1-6] *>", re.I)
-_SPLIT_RE = re.compile(r"<H[1-6].*?>[\s\S]*?</H[1-6]>", re.I)
+_OPEN_H = re.compile(r"<h([1-6])", re.I)
+_CLOSE_H = re.compile(r"</h[1-6] *>", re.I)
+
+
+class _Headline:
+    """One match of formatHeadings' /<H([1-6])(.*?>)([\s\S]*?)<\/H[1-6] *>/i."""
+
+    __slots__ = ("start", "end", "level", "attrib", "header")
+
+    def __init__(self, start: int, end: int, level: str, attrib: str, header: str) -> None:
+        self.start, self.end, self.level, self.attrib, self.header = \
+            start, end, level, attrib, header
+
+    def group(self, name: str) -> str:
+        return getattr(self, name)
+
+
+def _find_headlines(text: str) -> list[_Headline]:
+    """The headline matches of ``text`` in linear time (a lazy regex would rescan the rest
+    of the page for every unclosed <hN>)."""
+    closes = [(m.start(), m.end()) for m in _CLOSE_H.finditer(text)]
+    if not closes:
+        return []
+    close_starts = [c[0] for c in closes]
+    out: list[_Headline] = []
+    pos = 0
+    for m in _OPEN_H.finditer(text):
+        if m.start() < pos:
+            continue
+        gt = text.find(">", m.end())
+        if gt == -1:
+            break
+        if text.find("\n", m.end(), gt) != -1:
+            continue  # "(.*?>)" does not cross a line end
+        k = bisect.bisect_left(close_starts, gt + 1)
+        if k == len(closes):
+            break
+        cs, ce = closes[k]
+        out.append(_Headline(m.start(), ce, m.group(1), text[m.end():gt + 1], text[gt + 1:cs]))
+        pos = ce
+    return out
 _STYLE_SCRIPT = re.compile(r"<(style|script)(?: [^>]*[^>/])?>.*?</\1>", re.I | re.S)
 _TOC_STRIP1 = re.compile(r"<(?!/?(span|sup|sub|bdi|i|b|s|strike)(?: [^>]*)?>).*?>")
 _TOC_STRIP2 = re.compile(r"<(/?(?:span(?: dir=\"(?:rtl|ltr)\")?|sup|sub|bdi|i|b|s|strike))(?: .*?)?>")
@@ -61,6 +101,17 @@ def _normalize_section_name(text: str) -> str:
     return key[1:].replace("_", " ")
 
 
+def _free_suffix(refers: set[str], next_suffix: dict[str, int], key: str) -> int:
+    """The smallest i >= 2 with key_i unused (taken ones stay taken, so the search resumes
+    where the last one for ``key`` stopped); marks it used."""
+    i = next_suffix.get(key, 2)
+    while f"{key}_{i}" in refers:
+        i += 1
+    refers.add(f"{key}_{i}")
+    next_suffix[key] = i + 1
+    return i
+
+
 def toc_list(toc: str, lang: str = "en", title: str = "Contents") -> str:
     return ('<div id="toc" class="toc" role="navigation" aria-labelledby="mw-toc-heading">'
             '<input type="checkbox" role="button" id="toctogglecheckbox" '
@@ -87,7 +138,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
     """Anchors, TOC and edit-section markers for every <hN> of ``text``."""
     props = ctx.output.properties
     show_edit = "noeditsection" not in props
-    matches = list(_HEADLINE_RE.finditer(text))
+    matches = _find_headlines(text) if "<" in text else []
     force_toc_position = bool(ctx.ext_state.get("force_toc_position"))
     show_toc = "notoc" not in props or force_toc_position
     enough_toc = show_toc and (len(matches) >= 4 or force_toc_position)
@@ -103,6 +154,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
     level = prevlevel = toclevel = prevtoclevel = 0
     num_visible = 0
     refers: set[str] = set()
+    next_suffix: dict[str, int] = {}
     tocraw = []
     heading_offsets: dict[int, int] | None = None
     for idx, m in enumerate(matches):
@@ -170,22 +222,15 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
         anchor = safe_id
         fallback_anchor = fallback
         if key in refers:
-            i = 2
-            while f"{key}_{i}" in refers:
-                i += 1
+            i = _free_suffix(refers, next_suffix, key)
             anchor += f"_{i}"
             link_anchor += f"_{i}"
-            refers.add(f"{key}_{i}")
         else:
             refers.add(key)
         if fallback is not None:
             fkey = fallback.translate(_ASCII_LOWER)
             if fkey in refers:
-                i = 2
-                while f"{fkey}_{i}" in refers:
-                    i += 1
-                fallback_anchor = f"{fallback}_{i}"
-                refers.add(f"{fkey}_{i}")
+                fallback_anchor = f"{fallback}_{_free_suffix(refers, next_suffix, fkey)}"
             else:
                 refers.add(fkey)
         section_str = None if section_index is None else (
@@ -231,7 +276,9 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
         if force_toc_position:
             return text.replace(TOC_PLACEHOLDER, toc_html)
         return text
-    blocks = _SPLIT_RE.split(text)
+    blocks = [text[:matches[0].start]] + [
+        text[m.end:(matches[i + 1].start if i + 1 < len(matches) else len(text))]
+        for i, m in enumerate(matches)]
     parts = []
     for i, block in enumerate(blocks):
         if i == 0 or i - 1 >= len(head):
