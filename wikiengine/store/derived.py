@@ -211,6 +211,14 @@ def invalidate_backlinks(session: Session, title: Title, links: bool = False) ->
     return len(id_list)
 
 
+def invalidate_backlinks_after_commit(session: Session, title: Title,
+                                      links: bool = False) -> None:
+    """``invalidate_backlinks`` in its own transaction once the caller's commit is done."""
+    from .events import after_commit
+
+    after_commit(session, lambda other: invalidate_backlinks(other, title, links))
+
+
 def refresh_all(session: Session, batch: int = 200,
                 on_batch: Callable[[], None] | None = None) -> int:
     """Rebuild the link tables of every page from its latest revision; returns pages done.

@@ -7,12 +7,22 @@ hears of a save that did not happen.
 """
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, Callable
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+log = logging.getLogger(__name__)
 _KEY = "wikiengine_events"
+_WORK = "wikiengine_after_commit"
+
+
+def after_commit(session: Session, work: Callable[[Session], None]) -> None:
+    """Run ``work(new_session)`` in its own transaction once ``session`` has committed
+    (derived data such as ``page_touched`` bumps of other pages: no lock is held on them
+    during the save, so two saves can never deadlock on each other's dependants)."""
+    session.info.setdefault(_WORK, []).append(work)
 
 
 def queue(session: Session, name: str, **payload: Any) -> None:
@@ -25,6 +35,9 @@ def queue(session: Session, name: str, **payload: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    work = session.info.pop(_WORK, None)
+    if work:
+        _run_work(session, work)
     pending = session.info.pop(_KEY, None)
     if not pending:
         return
@@ -38,6 +51,17 @@ def _after_commit(session: Session) -> None:
             registry.fire(name, app=app, **payload)
 
 
+def _run_work(session: Session, work: list[Callable[[Session], None]]) -> None:
+    bind = session.get_bind()
+    for item in work:
+        try:
+            with Session(bind=bind, expire_on_commit=False) as other, other.begin():
+                item(other)
+        except Exception:  # derived data: logged, rebuilt by the next edit or purge
+            log.exception("after-commit store work failed")
+
+
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_KEY, None)
+    session.info.pop(_WORK, None)

@@ -65,7 +65,7 @@ def delete_page(session: Session, title: Title, user: User, reason: str = "", *,
     actor = users.get_actor(session, user)
     entry = changes.log(session, "delete", "delete", actor, title, reason, page_id=page_id,
                         params={"count": len(revisions)})
-    derived.invalidate_backlinks(session, title, links=True)
+    derived.invalidate_backlinks_after_commit(session, title, links=True)
     events.queue(session, "page_deleted", title=title, page_id=page_id)
     return entry
 
@@ -125,7 +125,7 @@ def undelete_page(session: Session, title: Title, user: User, reason: str = "",
     changes.log(session, "delete", "restore", actor, title, reason, page_id=page.page_id,
                 params={"count": {"revisions": len(archived), "files": 0}})
     if created:
-        derived.invalidate_backlinks(session, title, links=True)
+        derived.invalidate_backlinks_after_commit(session, title, links=True)
     return page
 
 
@@ -176,9 +176,9 @@ def move_page(session: Session, old: Title, new: Title, user: User, reason: str 
     changes.log(session, "move", "move", actor, old, reason, page_id=page.page_id,
                 params={"target": new.prefixed_text, "noredir": not leave_redirect,
                         "redirect_page": redirect_id})
-    derived.invalidate_backlinks(session, new, links=True)
+    derived.invalidate_backlinks_after_commit(session, new, links=True)
     if not leave_redirect:
-        derived.invalidate_backlinks(session, old, links=True)
+        derived.invalidate_backlinks_after_commit(session, old, links=True)
     events.queue(session, "page_moved", old_title=old, new_title=new, page=page)
     if move_talk and old.can_have_talk() and not old.is_talk and not new.is_talk:
         old_talk, new_talk = old.talk_page(), new.talk_page()

@@ -243,7 +243,7 @@ def _create(session: Session, title: Title, text: str, user: User, summary: str,
         changes.log(session, "create", "create", users.get_actor(session, user), title, summary,
                     page_id=page.page_id, params={"revid": revision.rev_id}, timestamp=now,
                     rc=False)
-    derived.invalidate_backlinks(session, title, links=True)
+    derived.invalidate_backlinks_after_commit(session, title, links=True)
     events.queue(session, "page_saved", title=title, page=page, revision=revision, created=True)
     return SaveResult(page, revision, created=True, output=output)
 
@@ -288,7 +288,7 @@ def _update(session: Session, page: Page, title: Title, text: str, user: User, s
         output = rendering.parse_for_links(session, title, proposed)
     revision = _write_revision(session, page, title, proposed, user, summary, minor, bot,
                                parent_id=expected, output=output, now=utcnow())
-    derived.invalidate_backlinks(session, title, links=False)
+    derived.invalidate_backlinks_after_commit(session, title, links=False)
     events.queue(session, "page_saved", title=title, page=page, revision=revision, created=False)
     return SaveResult(page, revision, merged=merged, output=output)
 
