@@ -136,6 +136,7 @@ def test_overlapping_edit_raises_conflict_and_changes_nothing(app) -> None:
     assert info.value.current == "Les halles Saint-Martin."
     assert info.value.proposed == "Les halles du marché."
     assert info.value.current_rev_id == base + 1
+    assert info.value.current_timestamp is not None
     assert _counts(app) == before
 
 

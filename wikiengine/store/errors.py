@@ -31,8 +31,9 @@ class PermissionDenied(StoreError):
 
 class EditConflict(StoreError):
     """Someone saved the page since ``base``: the three texts and the current revision let
-    the edit-conflict screen show both versions and a diff. ``current_rev_id`` stays usable
-    after the caller rolled back (the revision object is then expired)."""
+    the edit-conflict screen show both versions and a diff. ``current_rev_id``
+    and ``current_timestamp`` stay usable after the caller rolled back and closed its
+    session (the revision object is then expired)."""
 
     code = "editconflict"
 
@@ -44,6 +45,7 @@ class EditConflict(StoreError):
         self.proposed = proposed
         self.current_revision = current_revision
         self.current_rev_id: int | None = getattr(current_revision, "rev_id", None)
+        self.current_timestamp = getattr(current_revision, "timestamp", None)
 
 
 class PageTooLarge(StoreError):
