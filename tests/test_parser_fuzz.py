@@ -107,6 +107,7 @@ def test_pathological_inputs_stay_fast() -> None:
         "".join(f"x{i}<table><tr><td>y</td></tr></table>\n" for i in range(16_000)),
         "".join(f"<div>x</div> </i>foo{i} <div>y</div>\n" for i in range(16_000)),
         "<h2>x" * 8_000, "== x ==\n" * 8_000,
+        "<blockquote>" * 3_000, "<blockquote><b>x<div>" * 1_000,  # deep p-wrapping
     ]
     for text in cases:
         start = time.perf_counter()

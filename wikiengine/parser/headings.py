@@ -30,7 +30,7 @@ _CLOSE_H = re.compile(r"</h[1-6] *>", re.I)
 
 
 class _Headline:
-    """One match of formatHeadings' /<H([1-6])(.*?>)([\s\S]*?)<\/H[1-6] *>/i."""
+    """One match of formatHeadings' /<H([1-6])(.*?>)([\\s\\S]*?)<\\/H[1-6] *>/i."""
 
     __slots__ = ("start", "end", "level", "attrib", "header")
 

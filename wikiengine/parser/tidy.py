@@ -137,7 +137,7 @@ def _nonblank(html: str) -> bool:
     return "<" in html or bool(html.strip(_WS))
 
 
-def _split_formatting(node, src: "_Source") -> list[tuple[bool, str]]:
+def _split_formatting(node, src: "_Source", depth: int = 0) -> list[tuple[bool, str]]:
     """A formatting element holding blocks, cut as the munger's splitTagStack does:
     (is_block, html) segments, each wrapped in a copy of the element."""
     segments: list[tuple[bool, list[str]]] = []
@@ -148,7 +148,7 @@ def _split_formatting(node, src: "_Source") -> list[tuple[bool, str]]:
             html = child.html or ""
         else:
             block = _is_block(child) or child.css_first(_BLOCK_SELECTOR) is not None
-            html = _serialize(child, src)
+            html = _serialize(child, src, depth + 1)
         if segments and segments[-1][0] == block:
             segments[-1][1].append(html)
         else:
@@ -164,7 +164,7 @@ def _split_formatting(node, src: "_Source") -> list[tuple[bool, str]]:
     return out
 
 
-def _serialize_children(parent, src: "_Source") -> str:
+def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
     """Serialise the children of <body>/<blockquote>, p-wrapping their inline content the
     way RemexCompatMunger does: bare text and inline elements go into a <p> (printed only
     if it holds an element or non-blank text); a block ends it; a block inside an inline
@@ -221,7 +221,7 @@ def _serialize_children(parent, src: "_Source") -> str:
             if child.css_first(_BLOCK_SELECTOR) is None:
                 add_inline(child.html or "", True)
             elif tag in _FORMATTING:
-                for block, html in _split_formatting(child, src):
+                for block, html in _split_formatting(child, src, depth + 1):
                     if block:
                         flush()
                         out.append(html)
@@ -229,32 +229,37 @@ def _serialize_children(parent, src: "_Source") -> str:
                         add_inline(html, True)
             else:
                 flush()
-                out.append(_serialize(child, src))
+                out.append(_serialize(child, src, depth + 1))
         else:
             if tag == "table" and run and src.before is not None:
                 last = run[-1].strip(_WS)
                 if last and not src.before_table_endswith(last):
                     state["count"] = 0  # content fostered out of a table is not p-wrapped
             flush()
-            out.append(_serialize(child, src))
+            out.append(_serialize(child, src, depth + 1))
     flush()
     return "".join(out)
 
 
-def _serialize(node, src: "_Source") -> str:
-    """Serialise an element; blockquotes (at any depth) get their content p-wrapped."""
+def _serialize(node, src: "_Source", depth: int = 0) -> str:
+    """Serialise an element; blockquotes (at any depth) get their content p-wrapped.
+    Past ``_MAX_DEPTH`` nested levels the parser's own serialisation is used as is."""
+    if depth > _MAX_DEPTH:
+        return node.html or ""
     if node.tag == "blockquote":
-        return _start_tag(node) + _serialize_children(node, src) + "</blockquote>"
+        return _start_tag(node) + _serialize_children(node, src, depth + 1) + "</blockquote>"
     if node.css_first("blockquote") is None:
         return node.html or ""
     parts = [_start_tag(node)]
     for child in node.iter(include_text=True):
-        parts.append(_serialize(child, src) if child.tag not in ("-text", "-comment") else (child.html or ""))
+        parts.append(_serialize(child, src, depth + 1) if child.tag not in ("-text", "-comment") else (child.html or ""))
     if node.tag not in _VOID:
         parts.append(f"</{node.tag}>")
     return "".join(parts)
 
 
+#: nesting depth up to which the p-wrapping serializer recurses
+_MAX_DEPTH = 150
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 _FRENCH1 = re.compile(r" (?=[?:;!%»›](?!\w))")
