@@ -188,16 +188,18 @@ def test_push_simulate_confirm_and_refusals(sync: Sync) -> None:
     local = sync.local.page(title)["text"]
     hab.edit(title, local.replace("en 1954.", "en 1954, au-dessus de la Penfeld."))
     before = sync.upstream.page(title)
+    # an author who did not agree to CC BY-SA: refused (the diff is still shown)
+    rc, out = sync.run("push", "-confirm")
+    assert rc == 1 and "auteurs sans accord CC BY-SA" in out and "Habitante" in out, out
+    assert "+Il a été inauguré en 1954, au-dessus de la Penfeld." in out
+    assert sync.upstream.page(title)["revid"] == before["revid"]
+    hab.edit(f"{REPORT}/Auteurs CC BY-SA", data("agreement.wiki", p))
     # default: simulate, prints the diff, writes nothing
     rc, out = sync.run("push")
     assert rc == 0 and "+Il a été inauguré en 1954, au-dessus de la Penfeld." in out, out
-    assert sync.upstream.page(title)["revid"] == before["revid"]
-    # an author who did not agree to CC BY-SA: refused
-    rc, out = sync.run("push", "-confirm")
-    assert rc == 1 and "auteurs sans accord CC BY-SA" in out and "Habitante" in out, out
+    assert "rien n'est écrit" in out
     assert sync.upstream.page(title)["revid"] == before["revid"]
     # once she agreed: the change arrives on the source, attributed
-    hab.edit(f"{REPORT}/Auteurs CC BY-SA", data("agreement.wiki", p))
     rc, out = sync.run("push", "-confirm")
     assert rc == 0, out
     after = sync.upstream.page(title)

@@ -8,6 +8,7 @@ import socket
 import urllib.parse
 from dataclasses import dataclass, field
 import pywikibot
+import pywikibot.family
 from pywikibot.exceptions import Error as PywikibotError
 
 from . import text as T
@@ -45,10 +46,15 @@ class Options:
         self.authors = self.authors or f"{self.report}/Auteurs CC BY-SA"
 
 
-def check_reachable(site: pywikibot.site.BaseSite, role: str) -> None:
-    """Fail fast (one TCP connection, 10 s) when ``site``'s host does not answer."""
-    host = site.family.hostname(site.code)
-    scheme = site.family.protocol(site.code)
+def check_reachable(family_name: str, code: str, role: str) -> None:
+    """Fail fast (one TCP connection, 10 s) when the wiki's host does not answer (before
+    pywikibot, which would retry for minutes)."""
+    try:
+        fam = pywikibot.family.Family.load(family_name)
+        host, scheme = fam.hostname(code), fam.protocol(code)
+    except (PywikibotError, KeyError, ValueError) as exc:
+        raise SyncError(f"{role} : famille {family_name}:{code} inconnue ({exc}) ; "
+                        "lancez d'abord python -m bots.family") from exc
     parts = urllib.parse.urlsplit(f"{scheme}://{host}")
     port = parts.port or (443 if scheme == "https" else 80)
     try:
@@ -63,13 +69,14 @@ class Context:
     def __init__(self, options: Options, need_login: bool = True) -> None:
         self.options = options
         family, _, code = options.source.partition(":")
+        config = pywikibot.config
+        check_reachable(config.family, config.mylang, "le wiki local")
+        check_reachable(family, code, "la source")
         try:
             self.local = pywikibot.Site()
             self.source = pywikibot.Site(code, family)
         except PywikibotError as exc:
             raise SyncError(f"site inconnu : {exc} (lancez d'abord python -m bots.family)") from exc
-        check_reachable(self.local, "le wiki local")
-        check_reachable(self.source, "la source")
         if need_login and not pywikibot.config.simulate:
             self.local.login()
         self.local.throttle.set_delays(writedelay=0)

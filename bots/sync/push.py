@@ -71,6 +71,9 @@ class PushBot(SingleSiteBot, CurrentPageBot):
         if not src.exists() or src.latest_revision_id != entry.source_revid:
             self.refuse(title, "la source a changé depuis la dernière synchronisation : lancez update d'abord")
             return
+        new_text = T.unrewrite_links(local.text, ctx.options.prefix)
+        diff = unified(src.text, new_text, f"{ctx.options.source}:{src.title()}", f"local:{title}")
+        pywikibot.info(diff or "(aucune différence de texte)")
         bad = T.incompatible_licences(local.text)
         if bad:
             self.refuse(title, f"licence locale incompatible avec CC BY-SA : {', '.join(bad)}")
@@ -82,9 +85,6 @@ class PushBot(SingleSiteBot, CurrentPageBot):
             self.refuse(title, "auteurs sans accord CC BY-SA (voir [[" + ctx.options.authors + "]]) : "
                         + ", ".join(unknown))
             return
-        new_text = T.unrewrite_links(local.text, ctx.options.prefix)
-        diff = unified(src.text, new_text, f"{ctx.options.source}:{src.title()}", f"local:{title}")
-        pywikibot.info(diff or "(aucune différence de texte)")
         if not ctx.options.confirm or pywikibot.config.simulate:
             ctx.info(self.index, self.total, title, "simulation : différences affichées, rien n'est écrit "
                      "(ajoutez -confirm pour modifier la source)")
