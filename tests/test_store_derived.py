@@ -110,3 +110,19 @@ def test_refresh_links_rebuilds_from_revisions(app, monkeypatch) -> None:
         assert [r.title for r in s.scalars(
             select(TemplateLink).where(TemplateLink.from_id == page_id))] == ["Trois"]
         assert s.get(User, 1) is not None
+
+
+def test_links_of_a_merged_save_come_from_the_merged_text(app) -> None:
+    base_text = "[[Haut]]\n\nmilieu\n\n[[Bas]]"
+    page_id = _save(app, "Fusion", base_text)
+    with tx(app) as s:
+        base = revisions.get_page(s, Title.new("Fusion")).latest
+    _save(app, "Fusion", base_text.replace("[[Haut]]", "[[Sommet]]"))
+    with tx(app) as s:
+        result = revisions.save_page(s, Title.new("Fusion"),
+                                     base_text.replace("[[Bas]]", "[[Pied]]"),
+                                     users.get_user(s, "Scribe"), base_rev_id=base)
+        assert result.merged
+    with tx(app) as s:
+        assert sorted(r.title for r in s.scalars(
+            select(PageLink).where(PageLink.from_id == page_id))) == ["Pied", "Sommet"]

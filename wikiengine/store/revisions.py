@@ -261,7 +261,8 @@ def _update(session: Session, page: Page, title: Title, text: str, user: User, s
         # Same text as the current revision: a null edit (no revision; links refreshed).
         derived.update_links(session, page, title, rendering.parse_for_links(session, title, text))
         return SaveResult(page, None, null_edit=True)
-    output = None
+    # Parsed before the lock is taken (SQLite serialises writers); again only after a merge.
+    output = rendering.parse_for_links(session, title, text)
     expected, proposed, merged = base_id, text, False
     for _round in range(_MAX_MERGE_ROUNDS):
         if _lock(session, page.page_id, expected):
@@ -284,7 +285,7 @@ def _update(session: Session, page: Page, title: Title, text: str, user: User, s
         raise EditConflict(base_text, revision_text(session, current_rev) if current_rev else "",
                            text, current_rev)
     session.refresh(page)
-    if output is None:
+    if merged:  # the links of the merged text, not of the text as submitted
         output = rendering.parse_for_links(session, title, proposed)
     revision = _write_revision(session, page, title, proposed, user, summary, minor, bot,
                                parent_id=expected, output=output, now=utcnow())
