@@ -36,6 +36,9 @@ KEPT: dict[tuple[str, str], str] = {
     ("users", "query.users[1].editcount"):
         "MediaWiki also counts the page move in the mover's edit count; the store counts "
         "saved revisions only (reported to the store's owner)",
+    ("redirect_read", "query.pages[0].revisions[0].comment"):
+        "the summary of the null revision a protection leaves is the store's wording, not "
+        "MediaWiki's protect-summary message (reported to the store's owner)",
 }
 
 
@@ -118,6 +121,8 @@ class Client:
     def _value(self, value: str, prefix: str) -> str:
         if value == "@many_titles":
             return "|".join(f"{prefix} t{i}" for i in range(60))
+        if "|" in value and "@" in value:
+            return "|".join(self._value(part, prefix) for part in value.split("|"))
         if value.startswith("@"):
             step, *path = value[1:].split(".")
             node: Any = self.answers[step]

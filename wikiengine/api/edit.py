@@ -66,7 +66,7 @@ class Edit(ApiModule):
         v = self.read(ctx)
         title, page = writes.page_target(ctx, v)
         if title.namespace < 0:
-            raise ApiError("invalidtitle", title.prefixed_text)
+            raise ApiError("pagecannotexist", info="Namespace doesn't allow actual pages.")
         pieces = [k for k in ("text", "appendtext", "prependtext", "undo") if v[k] is not None]
         if not pieces:
             raise ApiError("missingparam-one-of", '"text", "appendtext", "prependtext", "undo"',

@@ -59,9 +59,13 @@ def user_name(text: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def log_params_api(ctx: ApiContext, entry_type: str, params: dict[str, Any]) -> dict[str, Any]:
-    """``log_params`` as the API shows them (move target split into ns and title)."""
+def log_params_api(ctx: ApiContext, entry_type: str, params: dict[str, Any],
+                   action: str = "") -> dict[str, Any]:
+    """``log_params`` as the API shows them (move target split into ns and title; the
+    store's own bookkeeping left out)."""
     out = {k: v for k, v in params.items() if k != "redirect_page"}
+    if (entry_type, action) == ("delete", "delete"):
+        out.pop("count", None)
     if entry_type == "move" and "target" in out:
         target = out.pop("target")
         try:
@@ -200,7 +204,8 @@ def rc_item(ctx: ApiContext, props: set[str], rc: RecentChange) -> dict[str, Any
             params = {}
         out.update(logid=rc.logid, logtype=rc.log_type, logaction=rc.log_action,
                    logparams=log_params_api(ctx, rc.log_type or "", params
-                                            if isinstance(params, dict) else {}))
+                                            if isinstance(params, dict) else {},
+                                            rc.log_action or ""))
     if "sha1" in props and rc.this_oldid:
         rev = ctx.db.get(Revision, rc.this_oldid)
         out["sha1"] = sha1_hex(rev.sha1) if rev is not None else ""
@@ -341,7 +346,7 @@ class LogEvents(ListModule):
         if "title" in props:
             out.update(ns=e.namespace, title=title.prefixed_text)
         if "details" in props:
-            out["params"] = log_params_api(ctx, e.type, changes.log_params(e))
+            out["params"] = log_params_api(ctx, e.type, changes.log_params(e), e.action)
         if "type" in props:
             out.update(type=e.type, action=e.action)
         if "user" in props or "userid" in props:
