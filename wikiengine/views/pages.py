@@ -177,8 +177,9 @@ def render_html(title: Title, text: str, revision: Any = None, *, page: Any = No
                 preview: bool = False) -> Any:
     """The ParserOutput of ``text`` through ``wikiengine.rendering``.
 
-    With ``page`` and ``revision`` the parser cache is used (and a fresh entry committed);
-    ``preview`` parses as MediaWiki's preview does and never caches.
+    With ``page`` and ``revision`` the parser cache is used (the store writes a fresh entry
+    in its own short transaction); ``preview`` parses as MediaWiki's preview does and never
+    caches.
     """
     from .. import rendering
     from .common import current_user
@@ -186,11 +187,8 @@ def render_html(title: Title, text: str, revision: Any = None, *, page: Any = No
     db = get_session()
     options = rendering.parser_options(current_user() if preview else None,
                                        **({"preview": True} if preview else {}))
-    output = rendering.render_revision(db, title, text, page=page, revision=revision,
-                                       options=options, use_cache=not preview)
-    if page is not None and revision is not None and not preview:
-        db.commit()
-    return output
+    return rendering.render_revision(db, title, text, page=page, revision=revision,
+                                     options=options, use_cache=not preview)
 
 
 def _missing(title: Title) -> Response:
