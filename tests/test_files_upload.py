@@ -183,22 +183,22 @@ def test_anonymous_cannot_upload(client) -> None:
 
 
 BAD = [
-    (lambda: png(), "Menteur.jpg", "does not match the detected MIME type"),
-    (lambda: (DATA / "disguised.html").read_bytes(), "Page.png", "not a recognised image"),
+    (lambda: png(), "Menteur.jpg", "ne correspond pas au type MIME détecté"),
+    (lambda: (DATA / "disguised.html").read_bytes(), "Page.png", "pas une image reconnue"),
     (lambda: png()[:60] + b"<script>alert(1)</script>" + png()[60:], "Piege.png",
-     "HTML or script"),
-    (lambda: (DATA / "script.svg").read_bytes(), "Script.svg", "<script> element"),
-    (lambda: (DATA / "onload.svg").read_bytes(), "Onload.svg", "event handler"),
-    (lambda: (DATA / "external.svg").read_bytes(), "Dehors.svg", "refers to another resource"),
-    (lambda: (DATA / "entity.svg").read_bytes(), "Entite.svg", "declares entities"),
-    (bomb, "Bombe.png", "decompression bomb"),
-    (lambda: png(), "../../etc/passwd.png", "may not contain"),
-    (lambda: png(), "dossier\\image.png", "may not contain"),
-    (lambda: png(), "Nom\x07cloche.png", "control characters"),
-    (lambda: png(), "Sans extension", "has no extension"),
-    (lambda: b"", "Vide.png", "was empty"),
-    (lambda: b"MZ\x90\x00" + b"\x00" * 200, "Programme.exe", "not a permitted file type"),
-    (lambda: jpeg()[:200], "Coupee.jpg", "damaged"),
+     "du code HTML ou des scripts"),
+    (lambda: (DATA / "script.svg").read_bytes(), "Script.svg", "un élément <script>"),
+    (lambda: (DATA / "onload.svg").read_bytes(), "Onload.svg", "gestionnaire d’évènement (onload)"),
+    (lambda: (DATA / "external.svg").read_bytes(), "Dehors.svg", "fait référence à une autre ressource"),
+    (lambda: (DATA / "entity.svg").read_bytes(), "Entite.svg", "déclare des entités"),
+    (bomb, "Bombe.png", "bombes de décompression"),
+    (lambda: png(), "../../etc/passwd.png", "ne peuvent pas contenir"),
+    (lambda: png(), "dossier\\image.png", "ne peuvent pas contenir"),
+    (lambda: png(), "Nom\x07cloche.png", "caractères de contrôle"),
+    (lambda: png(), "Sans extension", "pas d’extension"),
+    (lambda: b"", "Vide.png", "est vide"),
+    (lambda: b"MZ\x90\x00" + b"\x00" * 200, "Programme.exe", "pas un type de fichier autorisé"),
+    (lambda: jpeg()[:200], "Coupee.jpg", "endommagé"),
 ]
 
 
@@ -214,7 +214,7 @@ def test_bad_input_refused_nothing_stored(app, user, make, name, message) -> Non
 def test_oversize_refused(app, user) -> None:
     app.config["UPLOAD_MAX_SIZE"] = 1000
     resp = _post(user, jpeg(200, 200), "Grande.jpg")
-    assert resp.status_code == 400 and "maximum allowed is 1000 bytes" in resp.get_data(
+    assert resp.status_code == 400 and "le maximum autorisé est de 1000 octets" in resp.get_data(
         as_text=True)
     assert _images(app) == [] and _stored(app) == []
 

@@ -35,9 +35,7 @@ def _absolute(ctx: ApiContext, url: str) -> str:
 
 
 def _upload_error(exc: UploadError) -> ApiError:
-    data = {k: v for k, v in exc.details.items() if k != "details"}
-    if "details" in exc.details:
-        data["details"] = exc.details["details"]
+    data = {k: v for k, v in exc.details.items() if k != "reason"}
     return ApiError(exc.code, info=exc.message, data=data)
 
 

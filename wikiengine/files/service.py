@@ -80,12 +80,12 @@ def file_title(raw: str) -> Title:
     try:
         title = Title.new(text, _namespaces(), FILE)
     except InvalidTitle as exc:
-        raise UploadError("illegal-filename", f"“{text}” is not a valid file name ({exc.code}).",
-                          filename=text) from None
+        raise UploadError("illegal-filename", "“%(name)s” is not a valid file name (%(code)s).",
+                          {"name": text, "code": exc.code}, filename=text) from None
     if title.namespace != FILE or title.interwiki or title.fragment or ":" in title.dbkey:
         raise UploadError("illegal-filename",
-                          f"“{text}” is not a valid file name: “:” and “#” are not allowed.",
-                          filename=text)
+                          "“%(name)s” is not a valid file name: “:” and “#” are not allowed.",
+                          {"name": text}, filename=text)
     if len(title.dbkey.encode("utf-8")) > 240:
         raise UploadError("filename-toolong", "The file name is too long (240 bytes at most).")
     if not extension_of(title.dbkey) or title.dbkey.startswith("."):

@@ -98,7 +98,7 @@ def upload_page(_sub: str | None) -> Response:
                                 ip=request.remote_addr)
     except UploadError as exc:
         db.rollback()
-        return _form(400, error=exc.message)
+        return _form(400, error=exc.translated())
     except PermissionDenied:
         db.rollback()
         raise
@@ -137,7 +137,7 @@ def file_revert(sub: str | None) -> Response:
                        request.form.get("wpComment", ""), ip=request.remote_addr)
     except UploadError as exc:
         db.rollback()
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
         return redirect(page_url(title), 303)
     db.commit()
     flash(_("The file has been reverted to the chosen version."), "success")
@@ -155,7 +155,7 @@ def file_delete(sub: str | None) -> Response:
         service.delete_file(db, current_user(), title, request.form.get("wpReason", "")[:500])
     except UploadError as exc:
         db.rollback()
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
         return redirect(page_url(title), 303)
     db.commit()
     flash(_("The file has been deleted."), "success")
@@ -173,7 +173,7 @@ def file_restore(sub: str | None) -> Response:
         service.restore_file(db, current_user(), title, request.form.get("wpReason", "")[:500])
     except UploadError as exc:
         db.rollback()
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
         return redirect(page_url(title), 303)
     db.commit()
     flash(_("The file has been restored."), "success")

@@ -43,11 +43,24 @@ class UploadError(ValueError):
     """An upload refused; ``code`` is MediaWiki's (``verification-error``, ``filetype-banned``,
     ``file-too-large``, ``empty-file``, ``uploadscripted``, ``illegal-filename``…)."""
 
-    def __init__(self, code: str, message: str, **details: Any) -> None:
+    def __init__(self, code: str, template: str, params: dict[str, Any] | None = None,
+                 **details: Any) -> None:
+        self.template, self.params = template, params or {}
+        message = template % self.params if self.params else template
         super().__init__(message)
         self.code = code
         self.message = message
         self.details = details
+
+    def translated(self) -> str:
+        """The message in the interface language (Flask-Babel), for the web form."""
+        from flask_babel import gettext
+
+        params = dict(self.params)
+        if "reason" in self.details:  # a translatable part (why an SVG is refused)
+            text, values = self.details["reason"]
+            params["reason"] = gettext(text, **values) if values else gettext(text)
+        return gettext(self.template, **params) if params else gettext(self.template)
 
 
 @dataclass
@@ -102,14 +115,16 @@ def verify(data: bytes, name: str, limits: Limits | None = None) -> FileFacts:
         raise UploadError("empty-file", "The file you submitted was empty.")
     if len(data) > limits.max_size:
         raise UploadError("file-too-large",
-                          f"The file is {len(data)} bytes; the maximum allowed is "
-                          f"{limits.max_size} bytes.", size=len(data), max=limits.max_size)
+                          "The file is %(size)s bytes; the maximum allowed is %(max)s bytes.",
+                          {"size": len(data), "max": limits.max_size}, size=len(data),
+                          max=limits.max_size)
     ext = extension_of(name)
     if ext not in limits.extensions or ext not in EXTENSION_MIME:
         allowed = ", ".join(limits.extensions)
         raise UploadError("filetype-banned",
-                          f"“.{ext}” is not a permitted file type. Permitted file types: "
-                          f"{allowed}.", filetype=ext, allowed=list(limits.extensions))
+                          "“.%(ext)s” is not a permitted file type. Permitted file types: "
+                          "%(allowed)s.", {"ext": ext, "allowed": allowed}, filetype=ext,
+                          allowed=list(limits.extensions))
     detected = sniff(data)
     if detected is None:
         raise UploadError("verification-error",
@@ -117,8 +132,8 @@ def verify(data: bytes, name: str, limits: Limits | None = None) -> FileFacts:
                           "(JPEG, PNG, GIF, WebP or SVG).", details=["filetype-unsupported"])
     if EXTENSION_MIME[ext] != detected:
         raise UploadError("verification-error",
-                          f"File extension “.{ext}” does not match the detected MIME type "
-                          f"of the file ({detected}).",
+                          "File extension “.%(ext)s” does not match the detected MIME type "
+                          "of the file (%(mime)s).", {"ext": ext, "mime": detected},
                           details=["filetype-mime-mismatch", ext, detected])
     if detected == "image/svg+xml":
         return _verify_svg(data)
@@ -140,13 +155,15 @@ def _verify_bitmap(data: bytes, mime: str, limits: Limits) -> FileFacts:
             if width * height * max(frames, 1) > limits.max_pixels:
                 raise UploadError(
                     "verification-error",
-                    f"The image is too large to process: {width}×{height} pixels"
-                    f"{f' × {frames} frames' if frames > 1 else ''} is more than the "
-                    f"{limits.max_pixels} pixels allowed (decompression bomb protection).",
+                    "The image is too large to process: %(pixels)s pixels is more than the "
+                    "%(max)s pixels allowed (decompression bomb protection).",
+                    {"pixels": f"{width}×{height}" + (f" × {frames}" if frames > 1 else ""),
+                     "max": limits.max_pixels},
                     details=["decompression-bomb"])
             if PIL_FORMATS.get(im.format or "") != mime:
                 raise UploadError("verification-error",
-                                  f"The file's content is not a valid {mime} image.",
+                                  "The file's content is not a valid %(mime)s image.",
+                                  {"mime": mime},
                                   details=["filetype-mime-mismatch"])
             im.verify()
             im = PILImage.open(io.BytesIO(data))
@@ -159,7 +176,8 @@ def _verify_bitmap(data: bytes, mime: str, limits: Limits) -> FileFacts:
                               "protection).", details=["decompression-bomb"]) from None
         except Exception as exc:  # Pillow raises many types for corrupt files
             raise UploadError("verification-error",
-                              f"The file is damaged or is not a valid image ({exc}).",
+                              "The file is damaged or is not a valid image (%(error)s).",
+                              {"error": str(exc)},
                               details=["corrupt"]) from None
     bits = 8 if im.mode not in ("1", "I;16", "I", "F") else {"1": 1}.get(im.mode, 16)
     metadata = exif_metadata(im)
@@ -169,11 +187,12 @@ def _verify_bitmap(data: bytes, mime: str, limits: Limits) -> FileFacts:
     return FileFacts(mime=mime, width=width, height=height, bits=bits, metadata=metadata)
 
 
-def _svg_refused(reason: str) -> UploadError:
+def _svg_refused(reason: str, **params: Any) -> UploadError:
     return UploadError("verification-error",
-                       f"This SVG file is refused: {reason}. SVG files may not contain "
+                       "This SVG file is refused: %(reason)s. SVG files may not contain "
                        "scripts, event handlers or references to other files.",
-                       details=["uploadscripted"])
+                       {"reason": reason % params if params else reason},
+                       details=["uploadscripted"], reason=(reason, params))
 
 
 def _verify_svg(data: bytes) -> FileFacts:
@@ -187,7 +206,8 @@ def _verify_svg(data: bytes) -> FileFacts:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise UploadError("verification-error", f"The SVG file is not well-formed XML ({exc}).",
+        raise UploadError("verification-error", "The SVG file is not well-formed XML "
+                          "(%(error)s).", {"error": str(exc)},
                           details=["corrupt"]) from None
     if etree.QName(root).localname != "svg":
         raise UploadError("verification-error", "The file is not an SVG image.",
@@ -199,16 +219,16 @@ def _verify_svg(data: bytes) -> FileFacts:
             continue
         local = etree.QName(node).localname.lower()
         if local in _SVG_BANNED:
-            raise _svg_refused(f"it contains a <{local}> element")
+            raise _svg_refused("it contains a <%(element)s> element", element=local)
         if local == "style" and node.text and _CSS_DANGER.search(node.text):
             raise _svg_refused("its style sheet loads other resources")
         for attr, value in node.attrib.items():
             aname = etree.QName(attr).localname.lower()
             if aname.startswith("on"):
-                raise _svg_refused(f"it has an event handler ({aname})")
+                raise _svg_refused("it has an event handler (%(name)s)", name=aname)
             if aname == "href" and not (value.strip().startswith("#")
                                         or _SAFE_DATA_URI.match(value.strip())):
-                raise _svg_refused(f"it refers to another resource ({value[:80]})")
+                raise _svg_refused("it refers to another resource (%(url)s)", url=value[:80])
             if "javascript:" in value.lower().replace(" ", ""):
                 raise _svg_refused("it contains a javascript: address")
             if aname == "style" and _CSS_DANGER.search(value):
