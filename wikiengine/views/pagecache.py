@@ -113,7 +113,7 @@ class Middleware:
     miss, goes to the wiki app, which fills the cache."""
 
     def __init__(self, wsgi_app: Callable[..., Any], app: Flask, store: PageCache) -> None:
-        from ..namespaces import Namespaces
+        from ..rendering import site_namespaces
 
         self.wsgi_app = wsgi_app
         self.store = store
@@ -121,8 +121,8 @@ class Middleware:
         self.cookie = str(app.config.get("SESSION_COOKIE_NAME", "session")) + "="
         self.languages = list(app.config.get("LANGUAGES", ["fr", "en"]))
         self.default = str(app.config.get("LANGUAGE", "fr"))
-        self.namespaces = Namespaces(language=self.default,
-                                     meta=app.config.get("META_NAMESPACE", "Projet"))
+        with app.app_context():  # the same namespace table as the views use
+            self.namespaces = site_namespaces()
         self.main_page = str(app.config.get("MAIN_PAGE", "Accueil"))
 
     def _title(self, environ: dict[str, Any]) -> Title | None:
