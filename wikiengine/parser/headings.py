@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 TOC_START = "<mw:toc>"
 TOC_END = "</mw:toc>"
+#: Where __TOC__ stood; replaced by the TOC wrapped in <mw:toc> (a block-level element
+#: even when empty, that ParserOutput::getText unwraps or drops)
 TOC_PLACEHOLDER = "<!--MWTOC'\"-->"
 
 _HEADING_RES = [
@@ -269,7 +271,7 @@ def format_headings(text: str, orig_text: str, ctx: "ParseContext",
         lang = ctx.options.interface_language
         toc_html = toc_list("".join(toc), lang, msg(lang, "toc"))
         ctx.output.toc_html = toc_html
-        toc_html = TOC_START + toc_html + TOC_END
+    toc_html = TOC_START + toc_html + TOC_END
     if is_main:
         ctx.output.sections = tocraw
     if not matches:
@@ -346,7 +348,8 @@ def replace_edit_sections(text: str, ctx: "ParseContext", enabled: bool = True) 
     return EDITSECTION_RE.sub(repl, text)
 
 
-def finalize_toc(text: str, allow_toc: bool) -> str:
+def finalize_toc(text: str, allow_toc: bool, toc_html: str = "") -> str:
+    """ParserOutput::getText: keep the TOC (when allowed) without its <mw:toc> wrapper."""
     if TOC_START not in text:
         return text
     if allow_toc:

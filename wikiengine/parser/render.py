@@ -117,7 +117,7 @@ def render_document(text: str, ctx: ParseContext) -> str:
     html = internal_parse_half_parsed(html, ctx, holders)
     html = replace_edit_sections(html, ctx, ctx.options.section_edit_links
                                  and "noeditsection" not in ctx.output.properties)
-    html = finalize_toc(html, ctx.options.allow_toc)
+    html = finalize_toc(html, ctx.options.allow_toc, ctx.output.toc_html)
     if ctx.output.display_title is None:
         ctx.output.display_title = default_display_title(ctx)
     if ctx.output.toc_html:

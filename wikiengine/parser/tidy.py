@@ -18,17 +18,27 @@ _AMP = "\ufdd0"
 _VOID_TAG = re.compile(r"<(area|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)"
                        r"((?:\s[^<>]*?)?)\s*/?>")
 _TABLE_TAG = re.compile(r"<table[\s>]", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_TABLE_PART = re.compile(r"</table\s*>|<(?:td|th|caption)\b[^>]*>", re.I)
 
 
 def _texts_before_tables(html: str) -> list[str]:
-    """The two lines of input before each <table> start tag (stripped)."""
+    """The input before each <table> start tag (two lines at most, not reaching into an
+    earlier table), as is and without its tags."""
     out = []
     for m in _TABLE_TAG.finditer(html):
         i = m.start()
         j = html.rfind("\n", 0, i)
         if j > 0:
             j = html.rfind("\n", 0, j)
-        out.append(html[j + 1:i].strip(_WS))
+        segment = html[j + 1:i]
+        cut = None
+        for cut in _TABLE_PART.finditer(segment):
+            pass
+        if cut is not None:  # text inside an earlier table is not before this one
+            segment = segment[cut.end():]
+        out.append(segment.strip(_WS))
+        out.append(_ANY_TAG.sub("", segment).strip(_WS))
     return out
 
 _WS = " \t\n\f\r"
@@ -203,7 +213,7 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
                 out.append(text)
             else:
                 lead = len(text) - len(text.lstrip(_WS))
-                if lead and not src.seen(text[:lead + 40]):
+                if lead and not src.seen(text[:lead + 1]):
                     # the whitespace and the text were separate tokens in the source (a tag
                     # the parser dropped stood between them): the whitespace stays outside
                     out.append(text[:lead])
