@@ -178,6 +178,24 @@ def test_form_in_french_with_licences(app, user) -> None:
                                           "témoignage signé : CC BY-ND 4.0", "Domaine public"]
 
 
+def test_list_files(app, user, client) -> None:
+    assert _post(user, png(color=(3, 3, 3)), "Premier.png").status_code == 303
+    assert _post(user, jpeg(), "Second.jpg").status_code == 303
+    import datetime as dt
+
+    from wikiengine.db import session_scope
+    from wikiengine.models import Image
+
+    with app.app_context(), session_scope(app) as s:  # uploaded an hour before the other
+        first = s.get(Image, "Premier.png")
+        first.timestamp = first.timestamp - dt.timedelta(hours=1)
+    html = client.get(_special(app, "ListFiles", "")).get_data(as_text=True)
+    assert "2 fichiers sur ce wiki." in html
+    table = html.split('id="mw-listfiles-table"')[1]
+    assert table.index("Second.jpg") < table.index("Premier.png")  # newest first
+    assert "Alice" in table
+
+
 def test_anonymous_cannot_upload(client) -> None:
     assert client.get(UPLOAD).status_code == 403
 

@@ -180,6 +180,30 @@ def file_restore(sub: str | None) -> Response:
     return redirect(page_url(title), 303)
 
 
+def list_files(_sub: str | None) -> Response:
+    """Special:ListFiles: the uploaded files, newest first, with thumbnails (50 a page)."""
+    from sqlalchemy import func, select
+
+    from ..models import Actor, Image
+    from ..views.common import int_arg
+    from ..views.skin import render
+    from .filepage import human_size, thumb_url
+
+    db = get_session()
+    offset = int_arg("offset", 0, minimum=0) or 0
+    rows = db.execute(select(Image, Actor.name).join(Actor, Actor.actor_id == Image.actor_id)
+                      .order_by(Image.timestamp.desc(), Image.name)
+                      .offset(offset).limit(50)).all()
+    total = db.scalar(select(func.count(Image.name))) or 0
+    files = [{"image": image, "user": user, "size": human_size(image.size),
+              "thumb": thumb_url(image, 120),
+              "title": Title.make(FILE, image.name, site_namespaces())} for image, user in rows]
+    from ..views.common import can
+
+    return render("files/listfiles.html", heading=_("File list"), files=files, offset=offset,
+                  total=total, can_upload=can("upload"))
+
+
 def init_app(app: Flask) -> None:
     from ..views.common import N_
     from ..views.special import register
@@ -187,6 +211,10 @@ def init_app(app: Flask) -> None:
     register(app, "Upload", upload_page, label=N_("Upload file"),
              aliases={"fr": ["Téléverser", "Téléversement", "Importer"]}, group="other",
              restriction="upload")
+    register(app, "ListFiles", list_files, label=N_("File list"),
+             aliases={"fr": ["Liste des fichiers", "ListeFichiers"], "en": ["Listfiles",
+                                                                             "ImageList"]},
+             group="pages")
     register(app, "FileRevert", file_revert, label=N_("Revert file"), listed=False,
              restriction="reupload", aliases={"fr": ["Révoquer fichier"]})
     register(app, "FileDelete", file_delete, label=N_("Delete file"), listed=False,
