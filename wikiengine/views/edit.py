@@ -282,7 +282,8 @@ def submit(title: Title) -> Response:
     if form_flag("wpPreview"):
         from .pages import render_html
 
-        return show_form(title, state, preview=render_html(title, full_text, preview=True))
+        shown = full_text if state.section in ("", "new") else state.text  # section alone
+        return show_form(title, state, preview=render_html(title, shown, preview=True))
     if form_flag("wpDiff"):
         from .diffview import render_diff
 
