@@ -24,18 +24,6 @@ from .main import GENERATOR, TOKEN_SALTS, make_token
 from .params import P
 from . import users
 
-DEFAULT_INTERWIKI = {
-    "commons": "https://commons.wikimedia.org/wiki/$1",
-    "mediawikiwiki": "https://www.mediawiki.org/wiki/$1",
-    "metawikimedia": "https://meta.wikimedia.org/wiki/$1",
-    "wikidata": "https://www.wikidata.org/wiki/$1",
-    "wikipedia": "https://en.wikipedia.org/wiki/$1",
-    "wiktionary": "https://en.wiktionary.org/wiki/$1",
-    "en": "https://en.wikipedia.org/wiki/$1",
-    "fr": "https://fr.wikipedia.org/wiki/$1",
-    "br": "https://br.wikipedia.org/wiki/$1",
-}
-INTERLANGUAGE = ("en", "fr", "br")
 FILE_EXTENSIONS = ("png", "gif", "jpg", "jpeg", "webp", "svg", "pdf")
 LINKTRAIL = {"fr": "/^([a-zàâçéèêîôûäëïöüùÇÉÂÊÎÔÛÄËÏÖÜÀÈÙ]+)(.*)$/sDu",
              "en": "/^([a-z]+)(.*)$/sD"}
@@ -51,8 +39,11 @@ def wiki_id() -> str:
     return re.sub(r"[^a-z0-9]", "", current_app.config.get("SITENAME", "wiki").lower()) or "wiki"
 
 
-def interwiki_map() -> dict[str, str]:
-    return dict(current_app.config.get("INTERWIKI") or DEFAULT_INTERWIKI)
+def interwiki_map() -> dict[str, Any]:
+    """The renderer's interwiki table (``prefix -> Interwiki``): what links really do."""
+    from .. import rendering
+
+    return dict(rendering.site_config().interwiki)
 
 
 @query_module
@@ -174,15 +165,19 @@ class SiteInfo(ApiModule):
                 for alias in ns.aliases(number)]
 
     def _interwikimap(self, ctx: ApiContext, v: dict[str, Any]) -> list[dict[str, Any]]:
+        from .. import rendering
+
+        site = rendering.site_config()
         out = []
-        for prefix, url in sorted(interwiki_map().items()):
-            local = prefix == wiki_id()
+        for prefix, iw in sorted(interwiki_map().items()):
+            local = bool(iw.local) or prefix in site.local_interwikis
             if v["filteriw"] == "local" and not local or v["filteriw"] == "!local" and local:
                 continue
-            entry: dict[str, Any] = {"prefix": prefix, "url": url}
+            entry: dict[str, Any] = {"prefix": prefix}
             ctx.flag(entry, "local", local)
-            if prefix in INTERLANGUAGE:
+            if prefix in site.interlanguage:
                 entry["language"] = prefix
+            entry["url"] = iw.url
             out.append(entry)
         return out
 

@@ -247,7 +247,9 @@ class LangLinks(ApiModule):
         q = q.order_by(LangLink.from_id.desc() if desc else LangLink.from_id,
                        LangLink.lang.desc() if desc else LangLink.lang)
         rows = list(ctx.db.scalars(q.limit(v["limit"] + 1)))
-        iw = current_app.config.get("INTERWIKI") or {}
+        from .meta import interwiki_map
+
+        iw = {p: i.url for p, i in interwiki_map().items()}
         for i, row in enumerate(rows):
             if i == v["limit"]:
                 mgr.add(self, "continue", f"{row.from_id}|{row.lang}")
