@@ -60,6 +60,17 @@ def test_overlapping_edits_show_the_conflict_screen(app, client):
     assert "ligne DEUX (Bob)" in body and 'class="diff' in body
     texts = [r[2] for r in _revisions(app, "Port")]
     assert texts[-1] == "ligne un\nligne DEUX (Bob)\nligne trois" and len(texts) == 2
+    # The conflict form is based on Bob's revision: merging by hand and saving works.
+    import html as _html
+    import re as _re
+
+    fields = {k: _html.unescape(v) for k, v in _re.findall(
+        r'<input type="hidden" name="(\w+)" value="([^"]*)"', body)}
+    resolved = save(client, "Port", "ligne un\nligne DEUX (Bob) et 2 (Alice)\nligne trois",
+                    form=fields)
+    assert resolved.status_code == 303
+    revs = _revisions(app, "Port")
+    assert revs[-1][2].endswith("et 2 (Alice)\nligne trois") and revs[-1][1] == revs[-2][0]
 
 
 def test_non_overlapping_edits_are_merged(app, client):
