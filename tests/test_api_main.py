@@ -218,3 +218,12 @@ def test_siteinfo_lists_enabled_extensions(app, client) -> None:
     exts = api(client, action="query", meta="siteinfo", siprop="extensions")["query"][
         "extensions"]
     assert [e["name"] for e in exts] == ["ParserFunctions"]
+
+
+def test_help_page_in_a_browser(client) -> None:
+    page = client.get("/w/api.php")
+    assert page.mimetype == "text/html"
+    body = page.get_data(as_text=True)
+    assert "<h1>MediaWiki API help</h1>" in body and "<li>query</li>" in body
+    wrapped = api(client, action="help", modules="query")
+    assert wrapped["help"]["mime"] == "text/html" and "titles" in wrapped["help"]["help"]

@@ -127,6 +127,7 @@ def _serve() -> Response:
         fmt = raw_format
     try:
         fmt = _read_format(ctx)
+        ctx.format = fmt  # type: ignore[attr-defined]
         cors = _cors(ctx, headers)
         if cors is not None:
             return cors

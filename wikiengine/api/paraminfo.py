@@ -85,6 +85,7 @@ class Help(ApiModule):
         P("modules", "string", default="main", multi=True),
         P("submodules", "boolean"),
         P("recursivesubmodules", "boolean"),
+        P("wrap", "boolean"),
         P("toc", "boolean"),
     )
 
@@ -106,4 +107,11 @@ class Help(ApiModule):
         parts += [f"<li>{escape(n)}</li>" for n in sorted(ACTIONS)]
         parts.append("</ul></div>")
         html = "".join(parts)
+        if getattr(ctx, "format", "") == "jsonfm" and not v["wrap"]:
+            from flask import Response
+
+            page = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    "<title>MediaWiki API help</title></head><body>" + html + "</body></html>")
+            ctx.result["__raw__"] = Response(page, 200, content_type="text/html; charset=utf-8")
+            return
         ctx.result["help"] = {"mime": "text/html", "help": html}
