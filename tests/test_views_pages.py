@@ -183,3 +183,15 @@ def test_odd_requests_get_pages_not_errors(app, client):
         assert client.post(url, data=data).status_code == 400, url
     assert client.post("/w/index.php?title=Vrai&action=submit", data=b"\xff\xfe",
                        content_type="application/x-www-form-urlencoded").status_code == 400
+
+
+def test_user_text_is_escaped_everywhere(app, client):
+    _setup(app, client)
+    evil = '<script>alert("x")</script>'
+    save(client, "Piège", f"texte {evil}", evil)
+    for url in ("/w/index.php?title=Piège&action=history", "/wiki/Spécial:Modifications_récentes",
+                "/wiki/Spécial:Contributions/Alice", "/w/index.php?title=Piège&action=edit",
+                "/wiki/Piège", "/wiki/Spécial:Modifications_récentes?feed=atom"):
+        body = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in body, url
+        assert "&lt;script&gt;" in body, url
