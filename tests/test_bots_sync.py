@@ -265,3 +265,36 @@ def test_bad_input(sync: Sync, tmp_path: Path) -> None:
             "127.0.0.1:9"))
     rc, out = run_bot(dead, "bots.sync", "pull", "-page:Brest", "-source:oracle:en")
     assert rc == 2 and "la source injoignable" in out, out
+
+
+def test_pull_simulate_writes_nothing_and_red_links(sync: Sync) -> None:
+    p = sync.p
+    sync.seed("article.wiki")
+    rc, out = sync.run("pull", f"-page:Recouvrance {p}", "-simulate")
+    assert rc == 0 and "simulation" in out, out
+    for title in (f"Recouvrance {p}", f"Modèle:Infobox {p}", STATE, REPORT, f"Discussion:Recouvrance {p}"):
+        assert not sync.local.page(title)["exists"], title
+    rc, out = sync.run("pull", f"-page:Recouvrance {p}", "-links:red")
+    assert rc == 0, out
+    text = sync.local.page(f"Recouvrance {p}")["text"]
+    assert "[[Penfeld]]" in text and "w:en:" not in text
+    assert sync.state()[f"Recouvrance {p}"]["rewritten"] == []
+
+
+class TestTooLarge:
+    @pytest.fixture
+    def app_config(self, app_config: dict) -> dict:
+        app_config["MAX_ARTICLE_SIZE"] = 3000
+        return app_config
+
+    def test_page_too_large_is_reported_and_not_tracked(self, sync: Sync) -> None:
+        p = sync.p
+        sync.seed("pont.wiki")
+        big = f"Grande page {p}"
+        sync.upstream.edit(big, data("pont.wiki", p) + "\nUn paragraphe de plus.\n" * 200)
+        rc, out = sync.run("pull", f"-page:Pont de Recouvrance {p}", f"-page:{big}")
+        assert rc == 1 and f"{big} : échec" in out, out
+        assert not sync.local.page(big)["exists"]
+        state = sync.state()
+        assert big not in state and f"Pont de Recouvrance {p}" in state
+        assert f"[[{big}]] : échec" in sync.local.page(REPORT)["text"]

@@ -77,7 +77,7 @@ class Context:
             self.source = pywikibot.Site(code, family)
         except PywikibotError as exc:
             raise SyncError(f"site inconnu : {exc} (lancez d'abord python -m bots.family)") from exc
-        if need_login and not pywikibot.config.simulate:
+        if need_login:
             self.local.login()
         self.local.throttle.set_delays(writedelay=0)
         self.state = SyncState(self.local, options.state)
