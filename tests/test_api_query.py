@@ -188,3 +188,15 @@ def test_opensearch_and_feed(wiki) -> None:
     feed = wiki.get("/w/api.php", query_string={"action": "feedrecentchanges"})
     assert feed.mimetype == "application/rss+xml"
     assert b"<rss" in feed.data and b"Lettre 6" in feed.data
+
+
+def test_continuation_without_spurious_warnings(wiki) -> None:
+    first = api(wiki, action="query", generator="allpages", gapprefix="Lettre", gaplimit=2,
+                prop="info|categoryinfo", inprop="protection", meta="userinfo",
+                uiprop="blockinfo|hasmsg")
+    assert "warnings" not in first
+    nxt = api(wiki, action="query", generator="allpages", gapprefix="Lettre", gaplimit=2,
+              prop="info|categoryinfo", inprop="protection", meta="userinfo",
+              uiprop="blockinfo|hasmsg", **first["continue"])
+    assert "warnings" not in nxt, nxt["warnings"]
+    assert "userinfo" not in nxt["query"] and len(nxt["query"]["pages"]) == 2

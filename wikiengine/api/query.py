@@ -51,6 +51,12 @@ class ContinuationManager:
             else:
                 skip |= self.generated
         self.all = {m.name: (None if m.name in skip else m) for m in modules}
+        for m in modules:
+            if m.name in skip:  # read anyway: no spurious "unrecognized parameter" warning
+                try:
+                    m.read(ctx)
+                except ApiError:
+                    pass
 
     def run_modules(self) -> list[ApiModule]:
         return [m for m in self.all.values() if m is not None]
