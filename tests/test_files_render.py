@@ -33,7 +33,8 @@ def test_thumbnail_in_article(app) -> None:
                token=csrf(client))["edit"]["result"] == "Success"
     html = client.get("/wiki/Lavoir_de_Kerinou").get_data(as_text=True)
     assert "Le lavoir en 1950" in html and 'class="thumb tright"' in html
-    img = re.search(r'<img [^>]*src="([^"]+)"[^>]*>', html.split('class="thumb tright"')[1]).group(0)
+    frame = html.split('class="thumb tright"')[1]
+    img = re.search(r'<img [^>]*src="([^"]+)"[^>]*>', frame).group(0)
     src = re.search(r'src="([^"]+)"', img).group(1)
     srcset = re.search(r'srcset="([^"]+)"', img).group(1)
     assert src.endswith("/120px-Lavoir.jpg")

@@ -266,7 +266,8 @@ class AllImages(ListModule):
         q = select(Image)
         if v["sort"] == "timestamp":
             if v["start"] is not None:
-                q = q.where(Image.timestamp <= v["start"] if desc else Image.timestamp >= v["start"])
+                q = q.where(Image.timestamp <= v["start"] if desc
+                            else Image.timestamp >= v["start"])
             if v["end"] is not None:
                 q = q.where(Image.timestamp >= v["end"] if desc else Image.timestamp <= v["end"])
             order = (Image.timestamp.desc(), Image.name.desc()) if desc else (

@@ -84,7 +84,8 @@ def file_title(raw: str) -> Title:
                           {"name": text, "code": exc.code}, filename=text) from None
     if title.namespace != FILE or title.interwiki or title.fragment or ":" in title.dbkey:
         raise UploadError("illegal-filename",
-                          "“%(name)s” is not a valid file name: “:” and “#” are not allowed.",
+                          "“%(name)s” is not a valid file name: “:” and “#” are not "
+                          "allowed.",
                           {"name": text}, filename=text)
     if len(title.dbkey.encode("utf-8")) > 240:
         raise UploadError("filename-toolong", "The file name is too long (240 bytes at most).")
@@ -102,7 +103,8 @@ def file_history(session: Session, name: str) -> list[OldImage]:
                                 .order_by(OldImage.timestamp.desc(), OldImage.oi_id.desc())))
 
 
-def check_warnings(session: Session, title: Title, sha1: str, requested: str = "") -> dict[str, Any]:
+def check_warnings(session: Session, title: Title, sha1: str,
+                   requested: str = "") -> dict[str, Any]:
     """MediaWiki's upload warnings: ``exists``, ``nochange``, ``duplicate``,
     ``duplicate-archive``, ``was-deleted``, ``badfilename``."""
     warnings: dict[str, Any] = {}
@@ -269,7 +271,8 @@ def _archive_versions(session: Session, image: Image, reason: str,
     """Move every version of ``image`` to ``filearchive`` and its bytes to ``deleted/``."""
     storage = get_storage()
     versions: list[tuple[Any, str]] = [(image, public_key(image.name))]
-    versions += [(o, archive_key(o.archive_name, o.name)) for o in file_history(session, image.name)]
+    versions += [(o, archive_key(o.archive_name, o.name))
+                 for o in file_history(session, image.name)]
     for row, key in versions:
         target = _deleted_key(row.sha1, row.name)
         if storage.exists(key):

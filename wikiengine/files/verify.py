@@ -103,7 +103,8 @@ def sniff(data: bytes) -> str | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in data[:4096].lower():
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) \
+            and b"<svg" in data[:4096].lower():
         return "image/svg+xml"
     return None
 
