@@ -91,3 +91,16 @@ def test_hits_are_answered_before_flask(app):
     assert len(calls) == before + 1
     editor.get("/wiki/Cri%C3%A9e")
     assert len(calls) == before + 2  # a session cookie always goes to the app
+
+
+def test_security_headers_on_both_paths(app):
+    make_user(app, "Alice")
+    editor = app.test_client()
+    login(editor, "Alice")
+    save(editor, "Abri", "texte")
+    reader = app.test_client()
+    for response in (reader.get("/wiki/Abri"), reader.get("/wiki/Abri"),
+                     editor.get("/wiki/Abri")):
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN"

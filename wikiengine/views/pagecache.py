@@ -102,6 +102,10 @@ def put(cache_key: tuple[Any, ...], body: bytes) -> None:
     if store is not None:
         store.put(cache_key, body)
 
+DEFAULT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data: https:; object-src 'none'; base-uri 'self'; "
+               "frame-ancestors 'self'; form-action 'self'")
+
 HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("X-Content-Type-Options", "nosniff"),
            ("X-Frame-Options", "SAMEORIGIN"),
            ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -117,6 +121,8 @@ class Middleware:
 
         self.wsgi_app = wsgi_app
         self.store = store
+        policy = str(app.config.get("CONTENT_SECURITY_POLICY", DEFAULT_CSP))
+        self.headers = HEADERS + ([("Content-Security-Policy", policy)] if policy else [])
         self.engine = app.extensions["db_engine"]
         self.cookie = str(app.config.get("SESSION_COOKIE_NAME", "session")) + "="
         self.languages = list(app.config.get("LANGUAGES", ["fr", "en"]))
@@ -153,7 +159,7 @@ class Middleware:
             cache_key = _lookup(self.engine, title, locale)
             body = self.store.get(cache_key) if cache_key is not None else None
             if body is not None:
-                start_response("200 OK", HEADERS + [("Content-Length", str(len(body)))])
+                start_response("200 OK", self.headers + [("Content-Length", str(len(body)))])
                 return [body]
         return self.wsgi_app(environ, start_response)
 
