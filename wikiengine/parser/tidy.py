@@ -17,29 +17,49 @@ _MARKED_EMPTY = "p, li, tr"
 _AMP = "\ufdd0"
 _VOID_TAG = re.compile(r"<(area|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)"
                        r"((?:\s[^<>]*?)?)\s*/?>")
-_TABLE_TAG = re.compile(r"<table[\s>]", re.I)
-_ANY_TAG = re.compile(r"<[^>]*>")
-_TABLE_PART = re.compile(r"</table\s*>|<(?:td|th|caption)\b[^>]*>", re.I)
+_TAG = re.compile(r"<(/?)(table|tbody|thead|tfoot|tr|td|th|caption)?\b[^>]*>", re.I)
+#: marks text the HTML parser will foster out of a table (a Unicode noncharacter)
+_FOSTER = "\ufdd1"
 
 
-def _texts_before_tables(html: str) -> list[str]:
-    """The input before each <table> start tag (two lines at most, not reaching into an
-    earlier table), as is and without its tags."""
-    out = []
-    for m in _TABLE_TAG.finditer(html):
-        i = m.start()
-        j = html.rfind("\n", 0, i)
-        if j > 0:
-            j = html.rfind("\n", 0, j)
-        segment = html[j + 1:i]
-        cut = None
-        for cut in _TABLE_PART.finditer(segment):
-            pass
-        if cut is not None:  # text inside an earlier table is not before this one
-            segment = segment[cut.end():]
-        out.append(segment.strip(_WS))
-        out.append(_ANY_TAG.sub("", segment).strip(_WS))
-    return out
+def _mark_fostered(html: str) -> str:
+    """Prefix with ``_FOSTER`` every text that stands inside a table but outside its cells:
+    the HTML parser moves it before the table, and RemexCompatMunger does not p-wrap such
+    fostered content."""
+    out: list[str] = []
+    pos = 0
+    stack: list[str] = []  # "t" for an open table, "c" for an open cell/caption
+    for m in _TAG.finditer(html):
+        seg = html[pos:m.start()]
+        if seg:
+            # whitespace stays in the table; other text is fostered (HTML5 "in table text")
+            out.append(_FOSTER + seg if stack and stack[-1] == "t" and seg.strip(_WS) else seg)
+        out.append(m.group(0))
+        pos = m.end()
+        name = m.group(2)
+        if not name:
+            continue
+        name = name.lower()
+        closing = bool(m.group(1))
+        if name == "table":
+            if not closing:
+                if stack and stack[-1] == "t":
+                    # a table start tag in table context ends the open table (HTML5)
+                    stack.pop()
+                stack.append("t")
+            elif "t" in stack:
+                while stack and stack.pop() != "t":
+                    pass
+        elif name in ("td", "th", "caption"):
+            if stack and stack[-1] == "c":
+                stack.pop()
+            if not closing and stack:
+                stack.append("c")
+        elif name in ("tr", "tbody", "thead", "tfoot") and stack and stack[-1] == "c":
+            stack.pop()
+    out.append(html[pos:])
+    return "".join(out)
+
 
 _WS = " \t\n\f\r"
 
@@ -53,7 +73,10 @@ def tidy(html: str) -> str:
     if _AMP in html:
         html = html.replace(_AMP, "\ufffd")
     html = html.replace("&", _AMP)
-    before = _texts_before_tables(html) if "<table" in html else None
+    if _FOSTER in html:
+        html = html.replace(_FOSTER, "\ufffd")
+    if "<table" in html or "<TABLE" in html:
+        html = _mark_fostered(html)
     doc = LexborHTMLParser("<!DOCTYPE html><html><head></head><body>" + html)
     body = doc.body
     if body is None:
@@ -68,8 +91,10 @@ def tidy(html: str) -> str:
                 break
         if empty:
             node.attrs["class"] = "mw-empty-elt"
-    out = _serialize_children(body, _Source(html, before))
+    out = _serialize_children(body, _Source(html))
     out = out.replace("&nbsp;", "&#160;").replace(_AMP, "&")
+    if _FOSTER in out:
+        out = out.replace(_FOSTER, "")
     if "<pre" in out or "<textarea" in out or "<listing" in out:
         # the HTML serialisation rule: a leading newline of <pre> content is doubled
         out = _PRE_NL.sub(lambda m: m.group(1) + "\n\n", out)
@@ -95,32 +120,16 @@ _BLOCK_SELECTOR = ",".join(sorted(_BLOCK_TAGS))
 
 
 class _Source:
-    """The tidy input and the texts found before its tables, for the serializer."""
+    """The tidy input, for the serializer's look-ups in it."""
 
-    __slots__ = ("html", "before", "cursor", "_suffixes")
+    __slots__ = ("html", "cursor")
 
     #: how far after the last text found the next one is looked for (keeps tidy linear)
     WINDOW = 16384
 
-    def __init__(self, html: str, before: list[str] | None) -> None:
+    def __init__(self, html: str) -> None:
         self.html = html
-        self.before = before
         self.cursor = 0
-        self._suffixes: dict[str, list[str]] | None = None
-
-    def before_table_endswith(self, text: str) -> bool:
-        """Whether some text right before a <table> tag of the input ends with ``text``
-        (indexed by the last 8 characters, so many tables stay linear)."""
-        if self._suffixes is None:
-            index: dict[str, list[str]] = {}
-            for b in dict.fromkeys(self.before or ()):
-                for n in range(1, min(8, len(b)) + 1):
-                    index.setdefault(b[-n:], []).append(b)
-            self._suffixes = index
-        candidates = self._suffixes.get(text[-8:], ())
-        if len(candidates) > 64:  # pathological input: assume it was not fostered
-            return True
-        return any(b.endswith(text) for b in candidates)
 
     def seen(self, needle: str) -> bool:
         """Whether ``needle`` occurs in the input near where the serializer has got to."""
@@ -179,8 +188,7 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
     way RemexCompatMunger does: bare text and inline elements go into a <p> (printed only
     if it holds an element or non-blank text); a block ends it; a block inside an inline
     element splits a formatting element or moves any other element out of the <p>.
-    ``before`` lists the texts that preceded a <table> tag in the input: other text found
-    right before a table was fostered out of it, and fostered content is not p-wrapped."""
+    Content fostered out of a table (marked by ``_mark_fostered``) is never p-wrapped."""
     out: list[str] = []
     run: list[str] = []
     state = {"open": False, "count": 0}
@@ -188,7 +196,8 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
     def flush() -> None:
         if state["open"]:
             body = "".join(run)
-            out.append(f"<p>{body}</p>" if state["count"] else body)
+            wrap = state["count"] and _FOSTER not in body
+            out.append(f"<p>{body}</p>" if wrap else body)
             run.clear()
         state["open"] = False
         state["count"] = 0
@@ -241,10 +250,6 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
                 flush()
                 out.append(_serialize(child, src, depth + 1))
         else:
-            if tag == "table" and run and src.before is not None:
-                last = run[-1].strip(_WS)
-                if last and not src.before_table_endswith(last):
-                    state["count"] = 0  # content fostered out of a table is not p-wrapped
             flush()
             out.append(_serialize(child, src, depth + 1))
     flush()
