@@ -298,3 +298,24 @@ class TestTooLarge:
         state = sync.state()
         assert big not in state and f"Pont de Recouvrance {p}" in state
         assert f"[[{big}]] : échec" in sync.local.page(REPORT)["text"]
+
+
+def test_pull_full_history_through_the_dumps_importer(sync: Sync, app, tmp_path: Path) -> None:
+    from dumps.loader import ImportOptions, import_dump
+
+    p = sync.p
+    title = f"Pont de Recouvrance {p}"
+    sync.seed("pont.wiki")
+    sync.upstream.edit(title, data("pont.wiki", p).replace("en 1954.", "en 1954 (deuxième version)."))
+    dump = tmp_path / "historique.xml"
+    rc, out = sync.run("pull", f"-page:{title}", f"-history:{dump}")
+    assert rc == 0 and f"wikiengine import-dump {dump}" in out, out
+    assert not sync.local.page(title)["exists"]
+    assert dump.read_text(encoding="utf-8").count("<revision>") >= 5  # 2 + the 3 templates
+    with app.app_context():
+        import_dump(app, dump, ImportOptions(comment="test"), lambda report, phase: None)
+    rc, out = sync.run("pull", f"-page:{title}")
+    assert rc == 0 and "reprise" in out, out
+    assert len(sync.local.history(title)) == 2
+    assert sync.state()[title]["source_revid"] == sync.upstream.page(title)["revid"]
+    assert sync.local.page(f"Modèle:Infobox {p}")["exists"]

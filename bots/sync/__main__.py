@@ -12,6 +12,7 @@ Options of this bot::
     -allowpush            pull: allow push for these pages (renvoi=oui on the talk page)
     -confirm              push: really edit the source (default: show the diffs)
     -depth:N              with -cat:, go N levels into subcategories
+    -history:FILE.xml     pull: write the full history (with templates) for the dumps importer
 Pages: ``-page:Titre``, ``-cat:Catégorie``, ``-file:liste.txt`` (pywikibot's page generators,
 read from the source for pull and from the local wiki for the other commands).
 Exit status: 0 done, 1 some pages failed or were refused, 2 bad input / unreachable wiki.
@@ -44,6 +45,10 @@ def parse(args: list[str]) -> tuple[str, Options, list[str]]:
             setattr(options, FLAGS[arg], True)
         elif key in VALUES:
             setattr(options, VALUES[key], value)
+        elif key == "-history":
+            if not value:
+                raise SyncError("-history s'écrit -history:FICHIER.xml")
+            options.history = value
         elif key == "-depth":
             if not value.isdigit():
                 raise SyncError(f"-depth attend un nombre, pas {value!r}")
@@ -94,8 +99,11 @@ def run(args: list[str]) -> int:
     ctx = Context(options, need_login=command != "status")
     refusals: list[str] = []
     if command == "pull":
-        pages = pages_from(ctx.source, rest, options.depth) or []
-        pull.PullBot(ctx, pull.resolve(ctx, pages)).run()
+        pages = pull.resolve(ctx, pages_from(ctx.source, rest, options.depth) or [])
+        if options.history:
+            pywikibot.info(pull.export_history(ctx, pages, options.history))
+            return 0
+        pull.PullBot(ctx, pages).run()
     elif command == "update":
         update.UpdateBot(ctx, tracked(ctx, rest)).run()
     elif command == "resolve":

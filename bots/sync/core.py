@@ -33,6 +33,7 @@ class Options:
     allow_push: bool = False
     confirm: bool = False
     depth: int = 0
+    history: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     def finish(self) -> None:

@@ -63,6 +63,26 @@ def import_templates(ctx: Context, page: pywikibot.Page, entry_templates: list[s
         queue.extend(tpl.templates())
 
 
+def export_history(ctx: Context, pages: list[pywikibot.Page], path: str) -> str:
+    """Write the full history of ``pages`` and of their templates, as the source's
+    Special:Export gives it (MediaWiki XML), to ``path``; for ``wikiengine import-dump``."""
+    from pywikibot.comms import http
+
+    titles = T.unique([p.title() for p in pages])
+    url = ctx.source.base_url(ctx.source.path())
+    answer = http.fetch(url, method="POST", data={
+        "title": "Special:Export", "pages": "\n".join(titles), "history": "1", "templates": "1",
+        "action": "submit", "wpDownload": "1"})
+    if answer.status_code != 200 or "<mediawiki" not in answer.text[:2000]:
+        raise SyncError(f"l'export de l'historique a échoué (HTTP {answer.status_code}) : rien n'a été écrit")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(answer.text)
+    revisions = answer.text.count("<revision>")
+    return (f"historique complet de {len(titles)} page(s) et de leurs modèles ({revisions} révisions) "
+            f"écrit dans {path}.\nSur le serveur : wikiengine import-dump {path}\npuis relancez la "
+            "même commande sans -history : les pages importées seront suivies.")
+
+
 class PullBot(SingleSiteBot, CurrentPageBot):
     """Import each source page of the generator into the local wiki."""
 
@@ -96,13 +116,16 @@ class PullBot(SingleSiteBot, CurrentPageBot):
                       push=ctx.options.allow_push)
         if local.exists():
             done = T.parse_import_summary(local.latest_revision.comment or "")
+            if local.text == src.text:  # history brought by the dumps importer (-history)
+                done, entry.rewritten = (ctx.link(title), rev.revid), []
             if not done or done[0] != ctx.link(title):
                 ctx.fail(local.title(), "existe déjà sur le wiki local sans être suivie : non remplacée")
                 return
             entry.source_revid = done[1]
             entry.source_timestamp = revision_timestamp(src, done[1])
             entry.local_revid = local.latest_revision_id
-            message = "reprise d'un import interrompu"
+            message = ("reprise de l'historique importé" if not entry.rewritten and local.text == src.text
+                       else "reprise d'un import interrompu")
         else:
             import_templates(ctx, src, entry.templates)
             entry.files = [f.title() for f in src.imagelinks()]
