@@ -148,3 +148,26 @@ def test_only_current_revision_is_cached(app) -> None:
         revs = set(s.scalars(select(ParserCacheEntry.rev_id)
                              .where(ParserCacheEntry.page_id == page.page_id)))
         assert revs == {page.latest}
+
+
+def test_interwiki_and_interlanguage_links(app) -> None:
+    app.config["INTERLANGUAGE"] = ["br"]
+    _save(app, "Liens externes", "[[wikipedia:Brest]] [[br:Brest]] [[commons:Category:Brest]]")
+    output = _render(app, "Liens externes")
+    assert 'href="https://fr.wikipedia.org/wiki/Brest"' in output.html
+    assert "br.wikipedia.org" not in output.html  # a language link is not in the text
+    assert output.language_links == ["br:Brest"]
+    with tx(app) as s:
+        from wikiengine.models import IwLink, LangLink, PageLink
+
+        page = revisions.get_page(s, Title.new("Liens externes"))
+        assert [(r.lang, r.title) for r in s.scalars(
+            select(LangLink).where(LangLink.from_id == page.page_id))] == [("br", "Brest")]
+        assert {(r.prefix, r.title) for r in s.scalars(
+            select(IwLink).where(IwLink.from_id == page.page_id))} == {
+            ("wikipedia", "Brest"), ("commons", "Category:Brest")}
+        assert s.scalar(select(PageLink).where(PageLink.from_id == page.page_id)) is None
+    app.config["INTERWIKI"] = {"quartiers": {"url": "https://quartiers.example/$1", "local": True}}
+    with app.app_context():
+        assert rendering.site_config().interwiki["quartiers"].local
+        assert "wikipedia" not in rendering.site_config().interwiki

@@ -29,7 +29,7 @@ def test_names_are_normalised_like_user_titles(raw: str, canonical: str) -> None
 
 
 @pytest.mark.parametrize("bad", ["", "192.0.2.1", "2001:db8::1", "a#b", "x[y]", "a/b",
-                                 "a@b", "Utilisateur:Foo"])
+                                 "a@b", "a=b", "Utilisateur:Foo", "x" * 86])
 def test_bad_names_are_refused(bad: str) -> None:
     with pytest.raises(InvalidInput) as info:
         users.normalize_name(bad)
@@ -55,6 +55,10 @@ def test_create_and_authenticate(app) -> None:
         with tx(app) as s:
             users.create_user(s, "Jean_dupont", "x")
     assert info.value.code == "userexists"
+    with pytest.raises(InvalidInput) as info:
+        with tx(app) as s:
+            users.create_user(s, "mediaWiki default", "x")
+    assert info.value.code == "invalidusername"
 
 
 def test_groups_add_remove(app) -> None:

@@ -37,12 +37,54 @@ def site_namespaces() -> Namespaces:
     return _namespaces(conf.get("LANGUAGE", "fr"), conf.get("META_NAMESPACE", "Projet"))
 
 
+#: Interwiki prefixes known by default (a part of MediaWiki's maintenance/interwiki.list);
+#: ``$lang`` is the content language. The ``INTERWIKI`` setting replaces this table:
+#: ``{prefix: url_with_$1}`` or ``{prefix: {"url": …, "local": bool}}``.
+DEFAULT_INTERWIKI: dict[str, str] = {
+    "wikipedia": "https://$lang.wikipedia.org/wiki/$1",
+    "wiktionary": "https://$lang.wiktionary.org/wiki/$1",
+    "wikisource": "https://$lang.wikisource.org/wiki/$1",
+    "wikibooks": "https://$lang.wikibooks.org/wiki/$1",
+    "wikiquote": "https://$lang.wikiquote.org/wiki/$1",
+    "wikivoyage": "https://$lang.wikivoyage.org/wiki/$1",
+    "commons": "https://commons.wikimedia.org/wiki/$1",
+    "metawikimedia": "https://meta.wikimedia.org/wiki/$1",
+    "mediawikiwiki": "https://www.mediawiki.org/wiki/$1",
+    "wikidata": "https://www.wikidata.org/wiki/$1",
+    "osm": "https://wiki.openstreetmap.org/wiki/$1",
+}
+
+
+def _interwiki(conf: Any) -> tuple[dict[str, Any], frozenset[str]]:
+    """``(prefix -> Interwiki, interlanguage prefixes)`` from the settings: ``INTERWIKI`` and
+    ``INTERLANGUAGE`` (prefixes such as ``br`` or ``en`` whose links are language links; each
+    needs an INTERWIKI entry, else it points at that Wikipedia)."""
+    from wikiengine.parser.site import Interwiki
+
+    lang = str(conf.get("LANGUAGE", "fr"))
+    table = conf.get("INTERWIKI")
+    if table is None:
+        table = DEFAULT_INTERWIKI
+    out: dict[str, Any] = {}
+    for prefix, value in table.items():
+        url, local = (value.get("url", ""), bool(value.get("local"))) if isinstance(value, dict) \
+            else (str(value), False)
+        out[prefix.lower()] = Interwiki(prefix.lower(), url.replace("$lang", lang), local)
+    languages = frozenset(p.lower() for p in conf.get("INTERLANGUAGE") or ())
+    for prefix in languages:
+        out.setdefault(prefix, Interwiki(prefix, f"https://{prefix}.wikipedia.org/wiki/$1"))
+    return out, languages
+
+
 def site_config(**changes: Any) -> Any:
     """The parser's ``SiteConfig`` for this wiki's settings."""
     from wikiengine.parser.site import SiteConfig
 
     conf = _settings()
     script_path = conf.get("SCRIPT_PATH", "/w")
+    interwiki, languages = _interwiki(conf)
+    changes.setdefault("interwiki", interwiki)
+    changes.setdefault("interlanguage", languages)
     return SiteConfig(
         sitename=conf.get("SITENAME", "Wiki"), server=conf.get("SERVER", "http://localhost"),
         script_path=script_path, script=f"{script_path}/index.php",

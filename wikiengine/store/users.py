@@ -28,6 +28,11 @@ KNOWN_GROUPS = ("bot", "sysop", "bureaucrat", "interface-admin")
 #: The system user that authors the main page and maintenance edits.
 SYSTEM_USER = "MediaWiki default"
 MIN_PASSWORD_LENGTH = 1
+#: Names nobody may register (MediaWiki's ``$wgReservedUsernames``).
+RESERVED_NAMES = frozenset(n.lower() for n in (
+    SYSTEM_USER, "Conversion script", "Maintenance script",
+    "Template namespace initialisation script", "ScriptImporter", "Delete page script",
+    "Move page script", "Command line script", "Unknown user"))
 
 
 def is_ip(name: str) -> bool:
@@ -46,7 +51,8 @@ def normalize_name(name: str) -> str:
         characters a title cannot hold, or with ``/``, ``@`` or ``:``.
     """
     raw = (name or "").strip()
-    if not raw or is_ip(raw) or any(c in raw for c in "/@:"):
+    # "/" would make a subpage; "@:=" are MediaWiki's $wgInvalidUsernameCharacters
+    if not raw or is_ip(raw) or any(c in raw for c in "/@:="):
         raise InvalidInput(f"Invalid user name: {name!r}", code="invalidusername")
     try:
         title = Title.new(raw, default_namespace=USER)
@@ -92,6 +98,8 @@ def create_user(session: Session, name: str, password: str | None,
     from . import changes
 
     canonical = normalize_name(name)
+    if canonical.lower() in RESERVED_NAMES:
+        raise InvalidInput(f"The user name {canonical!r} is reserved.", code="invalidusername")
     if get_user(session, canonical) is not None:
         raise InvalidInput(f"The user name {canonical!r} is already in use.", code="userexists")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
