@@ -37,11 +37,13 @@ def site_namespaces() -> Namespaces:
     return _namespaces(conf.get("LANGUAGE", "fr"), conf.get("META_NAMESPACE", "Projet"))
 
 
-#: Interwiki prefixes known by default (a part of MediaWiki's maintenance/interwiki.list);
+#: Interwiki prefixes known by default (MediaWiki's maintenance/interwiki.list, in part);
 #: ``$lang`` is the content language. The ``INTERWIKI`` setting replaces this table:
 #: ``{prefix: url_with_$1}`` or ``{prefix: {"url": …, "local": bool}}``.
 DEFAULT_INTERWIKI: dict[str, str] = {
     "wikipedia": "https://$lang.wikipedia.org/wiki/$1",
+    "w": "https://$lang.wikipedia.org/wiki/$1",  # Wikimedia's shortcuts (bots write [[w:en:…]])
+    "wikt": "https://$lang.wiktionary.org/wiki/$1",
     "wiktionary": "https://$lang.wiktionary.org/wiki/$1",
     "wikisource": "https://$lang.wikisource.org/wiki/$1",
     "wikibooks": "https://$lang.wikibooks.org/wiki/$1",
