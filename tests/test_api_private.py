@@ -56,3 +56,11 @@ def test_special_botpasswords_form(app, client) -> None:
     client.post("/wiki/Special:BotPasswords", data={"op": "delete", "app_id": "robot",
                                                     "wpEditToken": edit_token})
     assert api(bot, action="query", meta="userinfo")["error"]["code"] == "readapidenied"
+
+
+def test_botpasswords_listed_among_special_pages(app) -> None:
+    from wikiengine.views import special
+
+    with app.test_request_context():
+        assert special.lookup("BotPasswords") is not None
+        assert special.lookup("Mots de passe de robot") is not None

@@ -83,7 +83,13 @@ def session_valid(db: Any, user: User, data: dict[str, Any]) -> bool:
 
 
 def init_app(app: Any) -> None:
+    from ..views.special import register
+
     app.register_blueprint(bp)
+    # Listed on Special:SpecialPages and reachable by any spelling the views accept.
+    register(app, "BotPasswords", lambda _sub: special_botpasswords(),
+             label="Bot passwords", group="users",
+             aliases={"en": ["BotPasswords"], "fr": ["Mots_de_passe_de_robot"]})
 
 
 _ENV = Environment(autoescape=select_autoescape(default=True))
