@@ -104,3 +104,16 @@ def test_security_headers_on_both_paths(app):
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_file_pages_are_not_cached(app):
+    cache = app.extensions["page_cache"]
+    make_user(app, "Alice")
+    editor = app.test_client()
+    login(editor, "Alice")
+    save(editor, "Fichier:Phare.jpg", "description du phare")
+    before = len(cache)
+    reader = app.test_client()
+    reader.get("/wiki/Fichier:Phare.jpg")
+    reader.get("/wiki/Fichier:Phare.jpg")
+    assert len(cache) == before

@@ -7,7 +7,8 @@ may change: edits, template edits, link targets created or deleted, moves) and w
 discussion page exists. One small query checks the key on each request, so a change saved
 through any worker or machine is seen at once. Used only when anonymous visitors cannot edit
 (the default), so the tabs they see depend on nothing else; never for redirects, old
-revisions, query strings, flashed messages or signed-in users.
+revisions, File: pages (their file parts are live), query strings, flashed messages or
+signed-in users.
 """
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ from sqlalchemy.engine import Engine
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from ..namespaces import FILE
 from ..title import InvalidTitle, Title
 
 _QUERY = ("SELECT page_namespace, page_latest, page_touched, page_is_redirect FROM page "
           "WHERE page_title = {0} AND page_namespace IN ({0}, {0})")
+#: File pages show live parts (file history, pages using the file) beside their text.
+UNCACHED_NAMESPACES = frozenset({FILE})
 _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 class PageCache:
@@ -65,7 +69,8 @@ def usable(title: Title) -> bool:
     """Whether this request may be answered from (or fill) the cache."""
     app = current_app
     return (_store() is not None and request.method == "GET" and not request.query_string
-            and title.namespace >= 0 and not session.get("user_id")
+            and title.namespace >= 0 and title.namespace not in UNCACHED_NAMESPACES
+            and not session.get("user_id")
             and "_flashes" not in session and not app.config.get("ANONYMOUS_EDIT")
             and not app.config.get("PRIVATE_WIKI") and not app.config.get("GROUP_PERMISSIONS"))
 
@@ -146,7 +151,8 @@ class Middleware:
             title = Title.new(path[6:], self.namespaces)
         except (UnicodeError, InvalidTitle):
             return None
-        if title.prefixed_dbkey != path[6:] or title.namespace < 0 or title.interwiki:
+        if title.prefixed_dbkey != path[6:] or title.namespace < 0 or title.interwiki \
+                or title.namespace in UNCACHED_NAMESPACES:
             return None
         return title
 
