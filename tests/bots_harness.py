@@ -104,3 +104,67 @@ def run_bot(pwb_dir: Path, module: str, *args: str, timeout: int = 300) -> tuple
     proc = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
     return proc.returncode, proc.stdout + proc.stderr
+
+
+class FlakyProxy:
+    """A loopback HTTP proxy in front of a wiki that answers ``maxlag`` to the first
+    ``maxlag`` API requests carrying a ``maxlag`` parameter and HTTP 503 (an HTML page) to the
+    next ``errors`` ones, then forwards everything: the stand-in for a busy Wikipedia."""
+
+    def __init__(self, target: str, maxlag: int = 2, errors: int = 1) -> None:
+        import http.server
+        import threading
+        import urllib.parse
+
+        self.target, self.left_maxlag, self.left_errors = target, maxlag, errors
+        self.injected: list[str] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self, method: str) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                params = urllib.parse.parse_qs(body.decode("utf-8", "replace") + "&" +
+                                               urllib.parse.urlsplit(self.path).query)
+                if "maxlag" in params and proxy.left_maxlag > 0:
+                    proxy.left_maxlag -= 1
+                    proxy.injected.append("maxlag")
+                    return self._answer(200, b'{"error":{"code":"maxlag","info":"Waiting for db: 1 '
+                                        b'seconds lagged","lag":1}}', "application/json", {"Retry-After": "1"})
+                if "maxlag" in params and proxy.left_errors > 0:
+                    proxy.left_errors -= 1
+                    proxy.injected.append("503")
+                    return self._answer(503, b"<html>Service Unavailable</html>", "text/html", {})
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = requests.request(method, proxy.target + self.path, data=body or None,
+                                          headers=headers, timeout=120, allow_redirects=False)
+                extra = {k: v for k, v in answer.headers.items()
+                         if k.lower() in ("set-cookie", "location", "retry-after")}
+                self._answer(answer.status_code, answer.content,
+                             answer.headers.get("Content-Type", "text/plain"), extra)
+
+            def _answer(self, status: int, body: bytes, ctype: str, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._forward("GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                self._forward("POST")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

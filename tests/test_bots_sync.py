@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from bots import family
-from bots_harness import ORACLE_BOT, ROOT, Api, data, mediawiki_installed, run_bot, start_oracle, stop_oracle
+from bots_harness import (ORACLE_BOT, ROOT, Api, FlakyProxy, data, mediawiki_installed, run_bot, start_oracle,
+                          stop_oracle)
 from conftest import require, shared_path
 
 BOT_PASSWORD = "sync-bot-password-123"
@@ -158,6 +159,14 @@ def test_update_fast_forward_merge_and_conflict(sync: Sync) -> None:
     # re-running keeps the conflict without a new revision
     rc, out = sync.run("update")
     assert "conflit toujours ouvert" in out and sync.local.page(title)["revid"] == kept["revid"]
+    # the facilitator settles it by hand, then marks it resolved: in sync again, nothing rewritten
+    assert sync.run("resolve", f"-page:{title}")[0] == 0
+    assert sync.state()[title]["status"] == "ok"
+    rc, out = sync.run("update")
+    assert rc == 0 and "déjà à jour" in out and sync.local.page(title)["revid"] == kept["revid"], out
+    assert "Aucun conflit ouvert." in sync.local.page(REPORT)["text"]
+    rc, out = sync.run("resolve", f"-page:{title}")
+    assert rc == 1 and "pas de conflit ouvert" in out
 
 
 def test_upstream_moved_and_deleted(sync: Sync) -> None:
@@ -319,3 +328,20 @@ def test_pull_full_history_through_the_dumps_importer(sync: Sync, app, tmp_path:
     assert len(sync.local.history(title)) == 2
     assert sync.state()[title]["source_revid"] == sync.upstream.page(title)["revid"]
     assert sync.local.page(f"Modèle:Infobox {p}")["exists"]
+
+
+def test_busy_source_maxlag_and_errors_are_retried(sync: Sync) -> None:
+    p = sync.p
+    sync.seed("pont.wiki")
+    fam = sync.pwb / "families" / "oracle_family.py"
+    source = fam.read_text()
+    origin = re.search(r"127\.0\.0\.1:(\d+)", source)
+    proxy = FlakyProxy(f"http://{origin.group(0)}", maxlag=2, errors=1)
+    try:
+        fam.write_text(source.replace(origin.group(0), f"127.0.0.1:{proxy.port}"))
+        rc, out = sync.run("pull", f"-page:Pont de Recouvrance {p}")
+    finally:
+        proxy.close()
+    assert rc == 0, out
+    assert proxy.injected == ["maxlag", "maxlag", "503"]
+    assert sync.local.page(f"Pont de Recouvrance {p}")["comment"].startswith("Importé depuis")
