@@ -259,3 +259,30 @@ def test_page_deletion_deletes_the_file(app, user, sysop) -> None:
     assert sysop.post(_special(app, "FileRestore", "Efface.png"),
                       data={"wpEditToken": _token(sysop)}).status_code == 303
     assert sysop.get(f"/images/{_hashed('Efface.png')}").data == data
+
+
+def test_concurrent_new_version_loses_cleanly(app, user) -> None:
+    """Two uploads over one file at once: the one that read the older row is refused."""
+    from wikiengine.db import session_scope
+    from wikiengine.files import service
+    from wikiengine.files.verify import UploadError, verify
+    from wikiengine.models import Image
+    from wikiengine.store import users
+
+    assert _post(user, png(color=(1, 1, 1)), "Course.png").status_code == 303
+    second, third = png(color=(2, 2, 2)), png(color=(3, 3, 3))
+    with app.test_request_context():
+        with session_scope(app) as slow:
+            alice = users.get_user(slow, "Alice")
+            stale = slow.get(Image, "Course.png")  # read before the other upload
+            assert stale is not None
+            with session_scope(app) as fast:
+                service.upload(fast, users.get_user(fast, "Alice"), "Course.png", second,
+                               ignore_warnings=True)
+            title = service.file_title("Course.png")
+            with pytest.raises(UploadError) as refused:
+                service.store_version(slow, alice, title, third, verify(third, "Course.png"),
+                                      service.sha1_base36(third), "", "overwrite")
+            assert refused.value.code == "fileexists-forbidden"
+            slow.rollback()
+    assert user.get(f"/images/{_hashed('Course.png')}").data == second

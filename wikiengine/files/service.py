@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import FileArchive, Image, OldImage, Page, User, utcnow
@@ -191,41 +192,53 @@ def upload(session: Session, user: User, requested_name: str, data: bytes, *,
     warnings = check_warnings(session, title, sha1, requested_name)
     if warnings and not ignore_warnings:
         return UploadResult("Warning", title, warnings)
-    image = store_version(session, user, title, data, facts, sha1, comment,
-                          log_action or ("overwrite" if current is not None else "upload"))
     if rv.get_page(session, title) is None:
         text = (page_text(facts) if callable(page_text) else page_text) if page_text \
             is not None else description_text(comment)
         rv.save_page(session, title, text or comment or "", user, summary=comment,
                      check_permissions=False, ip=ip)
+    image = store_version(session, user, title, data, facts, sha1, comment,
+                          log_action or ("overwrite" if current is not None else "upload"))
     return UploadResult("Success", title, {}, image)
 
 
 def store_version(session: Session, user: User, title: Title, data: bytes, facts: FileFacts,
                   sha1: str, comment: str, log_action: str) -> Image:
-    """Write the bytes and the ``image`` row; the previous version moves to ``oldimage``."""
-    storage = get_storage()
+    """Write the ``image`` row (the previous version moves to ``oldimage``), then the bytes.
+
+    The row is claimed first (compare-and-swap on ``img_timestamp``, or an insert in a
+    savepoint), so two uploads of one name at the same moment cannot both win; files are
+    touched only after the database rows are written.
+    """
     name = title.dbkey
     now = utcnow().replace(microsecond=0)
     actor = users.get_actor(session, user)
     image = session.get(Image, name)
+    archived: str | None = None
     if image is not None:
-        if now <= image.timestamp:  # archive names and history need distinct seconds
-            now = image.timestamp + _dt.timedelta(seconds=1)
-        archived = _archive_name(image.timestamp, name)
-        storage.move(public_key(name), archive_key(archived, name))
+        previous = image.timestamp
+        if now <= previous:  # archive names and history need distinct seconds
+            now = previous + _dt.timedelta(seconds=1)
+        claimed = session.execute(
+            update(Image).where(Image.name == name, Image.timestamp == previous)
+            .values(timestamp=now).execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            raise _raced()
+        archived = _archive_name(previous, name)
         session.add(OldImage(
             name=name, archive_name=archived, size=image.size, width=image.width,
             height=image.height, bits=image.bits, description=image.description,
-            actor_id=image.actor_id, timestamp=image.timestamp,
+            actor_id=image.actor_id, timestamp=previous,
             metadata_json=image.metadata_json, media_type=image.media_type,
             major_mime=image.major_mime, minor_mime=image.minor_mime, deleted=0,
             sha1=image.sha1))
-        storage.delete_tree(thumb_dir(name))
     else:
-        image = Image(name=name)
-        session.add(image)
-    storage.put(public_key(name), data)
+        image = Image(name=name, actor_id=actor.actor_id, timestamp=now, sha1=sha1)
+        try:
+            with session.begin_nested():
+                session.add(image)
+        except IntegrityError:
+            raise _raced() from None
     image.size, image.width, image.height, image.bits = (len(data), facts.width,
                                                          facts.height, facts.bits)
     image.metadata_json = json.dumps(facts.metadata, ensure_ascii=False)
@@ -242,7 +255,17 @@ def store_version(session: Session, user: User, title: Title, data: bytes, facts
                 params={"img_sha1": sha1, "img_timestamp": now.strftime("%Y%m%d%H%M%S")},
                 timestamp=now)
     _touch_users(session, title)
+    storage = get_storage()
+    if archived is not None:
+        storage.move(public_key(name), archive_key(archived, name))
+        storage.delete_tree(thumb_dir(name))
+    storage.put(public_key(name), data)
     return image
+
+
+def _raced() -> UploadError:
+    return UploadError("fileexists-forbidden", "Another upload of this file finished at the "
+                       "same moment; look at the file page and try again if needed.")
 
 
 def revert(session: Session, user: User, title: Title, archive_name: str, comment: str = "",
