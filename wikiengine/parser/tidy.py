@@ -18,8 +18,10 @@ _AMP = "\ufdd0"
 _VOID_TAG = re.compile(r"<(area|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)"
                        r"((?:\s[^<>]*?)?)\s*/?>")
 _TAG = re.compile(r"<(/?)(table|tbody|thead|tfoot|tr|td|th|caption)?\b[^>]*>", re.I)
-#: marks text the HTML parser will foster out of a table (a Unicode noncharacter)
-_FOSTER = "\ufdd1"
+_TAG_NAME = re.compile(r"<([A-Za-z][^\s/>]*)")
+#: stands before what the HTML parser will foster out of a table: an element, so that it
+#: never merges with a neighbouring text node; the serializer drops it
+_FOSTER = "<mw-foster></mw-foster>"
 
 
 def _mark_fostered(html: str) -> str:
@@ -34,9 +36,15 @@ def _mark_fostered(html: str) -> str:
         if seg:
             # whitespace stays in the table; other text is fostered (HTML5 "in table text")
             out.append(_FOSTER + seg if stack and stack[-1] == "t" and seg.strip(_WS) else seg)
+        name = m.group(2)
+        if not name and not m.group(1) and stack and stack[-1] == "t":
+            tag = _TAG_NAME.match(m.group(0))
+            if tag and tag.group(1).lower() in _INLINE:
+                # an inline element fostered out of the table: mark it too (block ones
+                # are never p-wrapped, and whitespace before them must stay whitespace)
+                out.append(_FOSTER)
         out.append(m.group(0))
         pos = m.end()
-        name = m.group(2)
         if not name:
             continue
         name = name.lower()
@@ -73,8 +81,6 @@ def tidy(html: str) -> str:
     if _AMP in html:
         html = html.replace(_AMP, "\ufffd")
     html = html.replace("&", _AMP)
-    if _FOSTER in html:
-        html = html.replace(_FOSTER, "\ufffd")
     if "<table" in html or "<TABLE" in html:
         html = _mark_fostered(html)
     doc = LexborHTMLParser("<!DOCTYPE html><html><head></head><body>" + html)
@@ -93,7 +99,7 @@ def tidy(html: str) -> str:
             node.attrs["class"] = "mw-empty-elt"
     out = _serialize_children(body, _Source(html))
     out = out.replace("&nbsp;", "&#160;").replace(_AMP, "&")
-    if _FOSTER in out:
+    if "<mw-foster>" in out:
         out = out.replace(_FOSTER, "")
     if "<pre" in out or "<textarea" in out or "<listing" in out:
         # the HTML serialisation rule: a leading newline of <pre> content is doubled
@@ -196,8 +202,7 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
     def flush() -> None:
         if state["open"]:
             body = "".join(run)
-            wrap = state["count"] and _FOSTER not in body
-            out.append(f"<p>{body}</p>" if wrap else body)
+            out.append(f"<p>{body}</p>" if state["count"] else body)
             run.clear()
         state["open"] = False
         state["count"] = 0
@@ -209,8 +214,18 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
         if counts:
             state["count"] += 1
 
+    foster_next = False  # the node after a marker was fostered out of a table
     for child in parent.iter(include_text=True):
         tag = child.tag
+        if tag == "mw-foster":
+            flush()
+            foster_next = True
+            continue
+        if foster_next:  # fostered content is inserted as is, never p-wrapped
+            foster_next = False
+            if tag not in _BLOCK_TAGS:
+                out.append(child.html or "")
+                continue
         if tag == "-text":
             text = child.html or ""
             blank = not text.strip(_WS)
