@@ -15,7 +15,7 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -124,7 +124,9 @@ def get(session: Session, page: Page, rev_id: int, options: Any) -> Any:
     entry = session.get(ParserCacheEntry, cache_key(page.page_id, rev_id, options))
     if entry is None:
         return None
-    touched = session.scalar(select(Page.touched).where(Page.page_id == page.page_id))
+    # The page row the caller just read (a view loads it to find the revision): its
+    # ``touched`` is as fresh as the cache entry read in the same request.
+    touched = page.touched
     if touched is None or entry.cached <= touched:
         return None
     try:
