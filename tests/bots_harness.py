@@ -118,11 +118,13 @@ class FlakyProxy:
 
         self.target, self.left_maxlag, self.left_errors = target, maxlag, errors
         self.injected: list[str] = []
+        self.agents: set[str] = set()
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def _forward(self, method: str) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy.agents.add(self.headers.get("User-Agent", ""))
                 params = urllib.parse.parse_qs(body.decode("utf-8", "replace") + "&" +
                                                urllib.parse.urlsplit(self.path).query)
                 if "maxlag" in params and proxy.left_maxlag > 0:

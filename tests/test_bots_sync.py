@@ -127,6 +127,8 @@ def test_update_fast_forward_merge_and_conflict(sync: Sync) -> None:
     # 1. upstream edit only: fast-forward
     up = _edit_paragraph(data("pont.wiki", p), "en 1954.", "en 1954 par René Coty.")
     rev = sync.upstream.edit(title, up)
+    rc, out = sync.run("status")
+    assert rc == 0 and re.search(rf"{title}\s+en retard", out), out
     rc, out = sync.run("update")
     assert rc == 0 and "avance rapide" in out, out
     local = sync.local.page(title)
@@ -344,4 +346,6 @@ def test_busy_source_maxlag_and_errors_are_retried(sync: Sync) -> None:
         proxy.close()
     assert rc == 0, out
     assert proxy.injected == ["maxlag", "maxlag", "503"]
+    # a descriptive User-Agent with the contact written by bots.family, on every request
+    assert proxy.agents and all("wikiengine-sync (bots.sync; contact:" in a for a in proxy.agents), proxy.agents
     assert sync.local.page(f"Pont de Recouvrance {p}")["comment"].startswith("Importé depuis")
