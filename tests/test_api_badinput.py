@@ -109,3 +109,11 @@ def test_random_parameters_never_crash(client, action, params) -> None:
     data = json.loads(resp.get_data(as_text=True))
     code = data.get("error", {}).get("code", "")
     assert not code.startswith("internal_api_error"), (action, params, data)
+
+
+def test_oversized_body_answers_json(app, client) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    resp = client.post("/w/api.php", data={"action": "query", "titles": "x" * 5000,
+                                            "format": "json"})
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    assert resp.get_json()["error"]["code"] == "toobig"

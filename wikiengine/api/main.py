@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from markupsafe import escape
+from werkzeug.exceptions import HTTPException
 
 from .. import csrf
 from ..db import get_session
@@ -116,7 +117,14 @@ def api_php() -> Response:
 
 
 def _serve() -> Response:
-    ctx = ApiContext(request, get_session())
+    try:
+        ctx = ApiContext(request, get_session())
+    except HTTPException as exc:  # body too large or unreadable: still MediaWiki's shape
+        code = "toobig" if exc.code == 413 else "badrequest"
+        body = {"error": {"code": code, "info": exc.description or exc.name,
+                          "*": DOCREF.format(url=request.base_url)}}
+        return Response(json.dumps(body), 200, {"MediaWiki-API-Error": code},
+                        content_type="application/json; charset=utf-8")
     fmt = "jsonfm"
     headers: dict[str, str] = {"Cache-Control": "private, must-revalidate, max-age=0",
                                "X-Content-Type-Options": "nosniff",
