@@ -88,6 +88,21 @@ def test_maxlag_answers_retry_after(app, client) -> None:
     assert "error" not in api(client, action="query", meta="siteinfo", maxlag=0)
 
 
+def test_maxlag_from_the_front_proxys_queue_time(client) -> None:
+    import time
+
+    waited = {"X-Request-Start": f"t={int((time.time() - 12) * 1000)}"}
+    resp = client.post("/w/api.php", data={"action": "query", "meta": "siteinfo",
+                                            "maxlag": "5", "format": "json"}, headers=waited)
+    error = resp.get_json()["error"]
+    assert error["code"] == "maxlag" and 11 <= error["lag"] <= 14
+    assert resp.headers["Retry-After"] == str(error["lag"])
+    fresh = {"X-Request-Start": f"t={time.time():.3f}"}
+    ok = client.post("/w/api.php", data={"action": "query", "meta": "siteinfo",
+                                          "maxlag": "5", "format": "json"}, headers=fresh)
+    assert "error" not in ok.get_json()
+
+
 def test_jsonfm_is_escaped_html(client) -> None:
     resp = client.get("/w/api.php", query_string={"action": "query", "titles": "<script>"})
     assert resp.mimetype == "text/html"

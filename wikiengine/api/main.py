@@ -216,12 +216,28 @@ def _check_maxlag(maxlag: int | None) -> None:
         return
     load: _Load = current_app.extensions["api_load"]
     depth = int(current_app.config.get("API_MAX_QUEUE_DEPTH", 32))
-    lag = max(0, load.active - depth)
+    lag = max(0, load.active - depth, int(_queued_seconds()))
     if lag > maxlag:
         host = request.host.split(":")[0]
         raise ApiError("maxlag", host, lag, data={"host": host, "lag": lag, "type": "db"},
                        headers={"Retry-After": str(max(lag, 5)),
                                 "X-Database-Lag": str(lag)})
+
+
+def _queued_seconds() -> float:
+    """How long the request waited before a worker took it, from the front proxy's
+    ``X-Request-Start: t=<seconds or ms or µs since the epoch>`` (nginx, Heroku style)."""
+    raw = request.headers.get("X-Request-Start", "")
+    raw = raw[2:] if raw.startswith("t=") else raw
+    try:
+        start = float(raw)
+    except ValueError:
+        return 0.0
+    now = time.time()
+    for scale in (1.0, 1e3, 1e6):  # seconds, milliseconds, microseconds
+        if abs(now - start / scale) < 86400:
+            return max(0.0, now - start / scale)
+    return 0.0
 
 
 def _check_rights(ctx: ApiContext, module: ApiModule) -> None:
