@@ -166,18 +166,25 @@ def _split_formatting(node, src: "_Source", depth: int = 0) -> list[tuple[bool, 
     """A formatting element holding blocks, cut as the munger's splitTagStack does:
     (is_block, html) segments, each wrapped in a copy of the element."""
     segments: list[tuple[bool, list[str]]] = []
-    for child in node.iter(include_text=True):
-        tag = child.tag
-        if tag in ("-text", "-comment") or tag in _METADATA:
-            block = False
-            html = child.html or ""
-        else:
-            block = _is_block(child) or child.css_first(_BLOCK_SELECTOR) is not None
-            html = _serialize(child, src, depth + 1)
+
+    def add(block: bool, html: str) -> None:
         if segments and segments[-1][0] == block:
             segments[-1][1].append(html)
         else:
             segments.append((block, [html]))
+
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag in ("-text", "-comment") or tag in _METADATA:
+            add(False, child.html or "")
+            continue
+        has_block = _is_block(child) or child.css_first(_BLOCK_SELECTOR) is not None
+        if has_block and tag in _FORMATTING and depth < _MAX_DEPTH:
+            # a nested formatting element is split too, its pieces inside copies of ours
+            for block, html in _split_formatting(child, src, depth + 1):
+                add(block, html)
+            continue
+        add(has_block, _serialize(child, src, depth + 1))
     start = _start_tag(node)
     end = f"</{node.tag}>"
     out = []
