@@ -249,6 +249,18 @@ def test_interrupted_pull_resumed(sync: Sync) -> None:
         history = sync.local.history(title)
         assert len(history) == 1 and history[0]["comment"].startswith("Importé depuis"), history
         assert title in state
+    # an update stopped after saving the page and before writing the state: the next run
+    # records the sync without a second revision
+    title = f"Pont de Recouvrance {p}"
+    new = data("pont.wiki", p).replace("en 1954.", "en 1954 (mise à jour).")
+    rev = sync.upstream.edit(title, new)
+    bot = Api(sync.url).login("SyncBot", BOT_PASSWORD)
+    bot.edit(title, new, f"Mis à jour depuis [[w:en:{title}]] (révision {rev})")
+    count = len(sync.local.history(title))
+    rc, out = sync.run("update", f"-page:{title}")
+    assert rc == 0, out
+    assert len(sync.local.history(title)) == count
+    assert sync.state()[title]["source_revid"] == rev and sync.state()[title]["status"] == "ok"
 
 
 def test_bad_input(sync: Sync, tmp_path: Path) -> None:
