@@ -20,9 +20,8 @@ from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import Or, Prefix, Query, Term
+from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet, ScoreFacet
 from whoosh.writing import CLEAR, IndexWriter
 
 from . import analysis, snippets
@@ -32,12 +31,14 @@ from .document import MAX_CONTENT_CHARS
 log = logging.getLogger(__name__)
 
 #: Bumped when the schema or analysis changes: an older index is rebuilt on open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Characters of body text (its first sentences) whose words join titles, redirects, headings
 #: and categories in the "did you mean" vocabulary (as CirrusSearch suggests from titles and
 #: redirects); all the text would nearly double the indexing time.
 SPELL_LEAD = 300
 _VERSION_FILE = "wikiengine-schema"
+#: Title keys looked at, at most, for one prefix search (other namespaces are skipped).
+PREFIX_WALK = 5000
 #: Present while the index is incomplete (created empty, rebuild not finished): every process
 #: sharing the folder sees it, so a rebuild interrupted by a crash is started again.
 _MARKER = "needs-rebuild"
@@ -53,7 +54,6 @@ def make_schema(language: str) -> Schema:
         title=TEXT(analyzer=titles, stored=True),
         prefixed=STORED(),
         keys=TEXT(analyzer=analysis.key_analyzer(), phrase=False),
-        sortkey=ID(sortable=True),
         redirects=TEXT(analyzer=titles, stored=True),
         redirect_ids=KEYWORD(commas=False),
         headings=TEXT(analyzer=titles),
@@ -77,7 +77,6 @@ def to_fields(doc: SearchDocument) -> dict[str, object]:
         "title": doc.title,
         "prefixed": doc.prefixed,
         "keys": "\n".join([doc.prefixed, *doc.redirects]),
-        "sortkey": analysis.fold(doc.prefixed),
         "redirects": "\n".join(doc.redirects),
         "redirect_ids": " ".join(str(i) for i in doc.redirect_ids),
         "headings": "\n".join(doc.headings),
@@ -346,24 +345,27 @@ class WhooshBackend:
             return [_light(f) for f in found]
 
     def prefix(self, prefix: str, namespaces: Iterable[int] | None, limit: int) -> list[dict]:
-        """Stored fields of pages whose prefixed title or a redirect starts with ``prefix``.
+        """Stored fields of pages whose prefixed title or a redirect starts with ``prefix``,
+        in alphabetical order of the folded title or redirect (so an exact match is first).
 
-        Exact matches first, then alphabetical order of the folded title.
+        Walks the sorted vocabulary of title keys from ``prefix`` and stops after ``limit``
+        pages: the cost does not grow with the number of titles sharing a short prefix.
         """
         key = analysis.fold(prefix)
+        found: list[dict] = []
+        seen: set[int] = set()
         with self.searcher() as s:
-            nsfilter = self.namespace_filter(namespaces)
-            exact = [_light(f) for f in s.search(Term("keys", key), limit=limit, filter=nsfilter)]
-            seen = {f["page_id"] for f in exact}
-            query = Prefix("keys", key) if key else None
-            if query is None:
-                from whoosh.query import Every
-
-                query = Every()
-            more = s.search(query, limit=limit + len(seen), filter=nsfilter,
-                            sortedby=[FieldFacet("sortkey"), ScoreFacet()])
-            rest = [_light(f) for f in more if f["page_id"] not in seen]
-            return (exact + rest)[:limit]
+            reader = s.reader()
+            allowed = self.namespace_filter(namespaces)
+            for walked, term in enumerate(reader.expand_prefix("keys", key)):
+                if len(found) >= limit or walked >= PREFIX_WALK:
+                    break
+                for docnum in reader.postings("keys", term).all_ids():
+                    if docnum in seen or (allowed is not None and docnum not in allowed):
+                        continue
+                    seen.add(docnum)
+                    found.append(_light(s.stored_fields(docnum)))
+        return found[:limit]
 
     def suggest(self, words: list[str]) -> list[str]:
         """Each word replaced by the closest known word when the word itself is unknown."""
