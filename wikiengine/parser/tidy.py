@@ -192,7 +192,8 @@ def _split_formatting(node, src: "_Source", depth: int = 0) -> list[tuple[bool, 
         inner = "".join(parts)
         if not block and not _nonblank(inner):
             continue  # clones left empty are removed
-        out.append((block, start + inner + end))
+        # content fostered out of a table is not p-wrapped either: pass it on as a block
+        out.append((block or _FOSTER in inner, start + inner + end))
     return out
 
 
