@@ -117,6 +117,17 @@ def test_api_upload_warnings_imageinfo_allimages(app) -> None:
     thumb = client.get(info[0]["thumburl"].split("localhost", 1)[-1])
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
     assert info[1]["sha1"] == hashlib.sha1(photo).hexdigest()
+    archived = api(client, action="query", prop="imageinfo", titles="Fichier:Mur.jpg",
+                   iiprop="archivename", iilimit=2, formatversion=2)["query"]["pages"][0][
+                       "imageinfo"][1]["archivename"]
+    assert archived.endswith("!Mur.jpg")
+    reverted = api(client, action="filerevert", filename="Mur.jpg", archivename=archived,
+                   token=csrf(client))
+    assert reverted["filerevert"]["result"] == "Success"
+    assert client.get("/images/" + info[0]["url"].split("/images/", 1)[1]).data == photo
+    bad = api(client, action="filerevert", filename="Mur.jpg", archivename="2001!Mur.jpg",
+              token=csrf(client))
+    assert bad["error"]["code"] == "filerevert-badversion"
     _upload(client, filename="Arbre.png", file=(io.BytesIO(png()), "a.png"))
     names = api(client, action="query", list="allimages", aiprop="size|mime",
                 formatversion=2)["query"]["allimages"]
@@ -124,6 +135,20 @@ def test_api_upload_warnings_imageinfo_allimages(app) -> None:
                                                       ("Mur.jpg", "image/jpeg")]
     first = api(client, action="query", list="allimages", ailimit=1)
     assert first["continue"]["aicontinue"] == "Mur.jpg"
+
+
+def test_api_upload_records_gps_for_maps(app) -> None:
+    client = logged_in(app, "Uploader", PASSWORD, ())
+    res = _upload(client, filename="Phare.jpg", comment="le phare",
+                  file=(io.BytesIO(jpeg(gps=(48.3583, -4.5706))), "p.jpg"))["upload"]
+    assert res["result"] == "Success"
+    props = api(client, action="query", prop="pageprops", titles="Fichier:Phare.jpg",
+                formatversion=2)["query"]["pages"][0]["pageprops"]
+    assert "48.358" in props["maps-coordinates"] and "-4.570" in props["maps-coordinates"]
+    meta = api(client, action="query", prop="imageinfo", titles="Fichier:Phare.jpg",
+               iiprop="metadata", formatversion=2)["query"]["pages"][0]["imageinfo"][0]
+    values = {m["name"]: m["value"] for m in meta["metadata"]}
+    assert abs(values["GPSLatitude"] - 48.3583) < 1e-4
 
 
 def test_api_bad_input_and_unfinished_chunks(app) -> None:

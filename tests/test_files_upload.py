@@ -286,3 +286,25 @@ def test_concurrent_new_version_loses_cleanly(app, user) -> None:
             assert refused.value.code == "fileexists-forbidden"
             slow.rollback()
     assert user.get(f"/images/{_hashed('Course.png')}").data == second
+
+
+def test_moving_the_page_moves_the_file(app, user, sysop) -> None:
+    from api_helpers import api, csrf
+
+    first, second = png(color=(4, 4, 4)), png(color=(5, 5, 5))
+    assert _post(user, first, "Ancien nom.png").status_code == 303
+    assert _post(user, second, "Ancien nom.png", wpIgnoreWarning="1").status_code == 303
+    moved = api(sysop, action="move", **{"from": "Fichier:Ancien nom.png"},
+                to="Fichier:Nouveau nom.png", reason="renommage", token=csrf(sysop))
+    assert "move" in moved, moved
+    assert _images(app) == ["Nouveau_nom.png"]
+    assert user.get(f"/images/{_hashed('Nouveau_nom.png')}").data == second
+    assert user.get(f"/images/{_hashed('Ancien_nom.png')}").status_code == 404
+    page = user.get("/wiki/Fichier:Nouveau_nom.png").get_data(as_text=True)
+    old_url = re.search(r'href="(/images/archive/[^"]+)"', page).group(1)
+    assert "Nouveau_nom.png" in old_url and user.get(old_url).data == first
+
+
+def test_bad_file_name_warning(app, user) -> None:
+    html = _post(user, png(color=(6, 6, 6)), "Deux  espaces.png").get_data(as_text=True)
+    assert "mw-upload-warning-badfilename" in html and "Deux espaces.png" in html

@@ -48,9 +48,10 @@ def init_app(app: Flask) -> None:
     licences.register_parser_function(app)
     reg = app.extensions.get("registry")
     if reg is not None:
-        from .service import on_page_deleted
+        from .service import on_page_deleted, on_page_moved
 
         reg.on("page_deleted", on_page_deleted)
+        reg.on("page_moved", on_page_moved)
     app.jinja_env.globals.update(file_page_html=_file_page, page_licence=_page_licence)
     _add_translations(app)
 

@@ -166,10 +166,19 @@ class Upload(ApiModule):
         from ..api import users
 
         comment = v["comment"] or ""
+
+        def default_text(facts: Any) -> str:
+            """Without ``text``: the comment, and the photo's GPS position for maps."""
+            from .metadata import coordinates
+
+            where = coordinates(facts.metadata)
+            if where is None:
+                return comment
+            return service.description_text(comment, coords=where)
         try:
             result = service.upload(ctx.db, ctx.user, title.prefixed_text, data,
                                     comment=comment, page_text=v["text"] if v["text"] is not None
-                                    else comment, ignore_warnings=bool(v["ignorewarnings"]),
+                                    else default_text, ignore_warnings=bool(v["ignorewarnings"]),
                                     ip=ctx.request.remote_addr)
         except UploadError as exc:
             ctx.db.rollback()
@@ -190,6 +199,37 @@ class Upload(ApiModule):
         ctx.result["upload"] = {
             "result": "Success", "filename": title.dbkey,
             "imageinfo": props_links.image_info(ctx, image, IMAGEINFO_ALL, title)}
+
+
+@action
+class FileRevert(ApiModule):
+    name, classname = "filerevert", "ApiFileRevert"
+    helpurls = (HELP_BASE + "Filerevert",)
+    mustbeposted = True
+    writerights = True
+    params = (P("filename", "string", required=True), P("comment", "string", default=""),
+              P("archivename", "string", required=True), P("token", "string", required=True))
+
+    def execute(self, ctx: ApiContext) -> None:
+        from ..api import users
+
+        v = self.read(ctx)
+        try:
+            title = service.file_title(v["filename"])
+        except UploadError as exc:
+            raise _upload_error(exc) from None
+        users.check(ctx, "reupload", title)
+        try:
+            service.revert(ctx.db, ctx.user, title, v["archivename"], v["comment"],
+                           ip=ctx.request.remote_addr)
+        except UploadError as exc:
+            ctx.db.rollback()
+            raise _upload_error(exc) from None
+        except PermissionDenied as exc:
+            ctx.db.rollback()
+            raise users.denied(ctx, exc) from None
+        ctx.db.commit()
+        ctx.result["filerevert"] = {"result": "Success"}
 
 
 @query_module

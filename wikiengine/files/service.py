@@ -381,6 +381,46 @@ def restore_file(session: Session, user: User, title: Title, reason: str = "") -
     return image
 
 
+def on_page_moved(old_title: Title | None = None, new_title: Title | None = None,
+                  **_payload: Any) -> None:
+    """``page_moved`` hook: moving a File: page moves its file and old versions, as in
+    MediaWiki (the move itself was checked by the store, ``movefile`` right included)."""
+    from ..db import session_scope
+
+    if old_title is None or new_title is None or old_title.namespace != FILE \
+            or new_title.namespace != FILE or old_title.dbkey == new_title.dbkey:
+        return
+    with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]
+        rename_file(session, old_title.dbkey, new_title.dbkey)
+
+
+def rename_file(session: Session, old: str, new: str) -> bool:
+    """Give the file ``old`` (all versions, bytes included) the name ``new``; False when there
+    is no such file or ``new`` is taken."""
+    image = session.get(Image, old)
+    if image is None or session.get(Image, new) is not None:
+        return False
+    storage = get_storage()
+    history = file_history(session, old)
+    fields = ("size", "width", "height", "bits", "metadata_json", "media_type", "major_mime",
+              "minor_mime", "description", "actor_id", "timestamp", "sha1")
+    session.add(Image(name=new, **{f: getattr(image, f) for f in fields}))
+    moves = [(public_key(old), public_key(new))]
+    for row in history:
+        archived = f"{row.archive_name.split('!', 1)[0]}!{new}"
+        moves.append((archive_key(row.archive_name, old), archive_key(archived, new)))
+        row.name, row.archive_name = new, archived
+    session.delete(image)
+    session.flush()
+    for source, target in moves:
+        if storage.exists(source):
+            storage.move(source, target)
+    storage.delete_tree(thumb_dir(old))
+    _touch_users(session, Title.make(FILE, old, _namespaces()))
+    _touch_users(session, Title.make(FILE, new, _namespaces()))
+    return True
+
+
 def pages_using(session: Session, name: str, limit: int = 100) -> list[Page]:
     """Pages that show the file (``imagelinks``), by namespace then title."""
     from ..models import ImageLink
