@@ -61,7 +61,11 @@ def expand(text: str, ctx: ParseContext) -> str:
     except ImportError:
         return text
     fn = getattr(preprocess, "expand", None)
-    return fn(text, ctx) if fn is not None else text
+    if fn is None:
+        return text
+    # behaviour switches are handled after the tables, as Parser::internalParse does
+    # (render.internal_parse), so "__NOTOC__!!" in a table row still splits the cell
+    return fn(text, ctx, double_underscores=False)
 
 
 def parse_context(text: str, ctx: ParseContext) -> ParserOutput:

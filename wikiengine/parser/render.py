@@ -79,6 +79,13 @@ def internal_parse(text: str, ctx: ParseContext, holders: LinkHolders,
     text = do_table_stuff(text, ctx.strip.unstrip_both, fm)
     if "----" in text:
         text = _HR.sub(r"\1<hr />", text)
+    if is_main:
+        try:
+            from .magicwords import handle_double_underscore
+        except ImportError:
+            handle_double_underscore = None  # type: ignore[assignment]
+        if handle_double_underscore is not None:
+            text = handle_double_underscore(text, ctx)
     text = do_double_underscore(text, ctx)
     text = do_headings(text)
     text = replace_internal_links(text, ctx, holders)
