@@ -101,9 +101,10 @@ def test_move_with_talk_page_and_redirect(app, people) -> None:
         assert talk is not None and revisions.page_text(s, talk) == "Orthographe ?"
         entry = changes.log_entries(s, "move", old)[0]
         assert changes.log_params(entry)["target"] == "Rue Jean-Jaurès"
+    _save(app, people["anna"], "Autre rue", "Elle existe.")
     with pytest.raises(PageExists):
         with tx(app) as s:
-            pageops.move_page(s, new, old, s.get(User, people["anna"]))
+            pageops.move_page(s, new, Title.new("Autre rue"), s.get(User, people["anna"]))
     with pytest.raises(InvalidInput):
         with tx(app) as s:
             pageops.move_page(s, new, new, s.get(User, people["anna"]))
@@ -233,3 +234,22 @@ def test_undelete_selected_revisions_only(app, people) -> None:
         assert [a.rev_id for a in pageops.deleted_revisions(s, Title.new("Partielle"))] == [ids[2]]
     new = _save(app, people["anna"], "Partielle", "v3")
     assert new > ids[2]  # revision ids are never reused, even with one still archived
+
+
+def test_move_back_over_the_redirect_left_behind(app, people) -> None:
+    _save(app, people["anna"], "Aller", "Le texte.")
+    with tx(app) as s:
+        pageops.move_page(s, Title.new("Aller"), Title.new("Retour"), s.get(User, people["anna"]))
+    with tx(app) as s:  # a plain user may move it back: the target is only that redirect
+        pageops.move_page(s, Title.new("Retour"), Title.new("Aller"), s.get(User, people["anna"]))
+    with tx(app) as s:
+        page = revisions.get_page(s, Title.new("Aller"))
+        assert revisions.page_text(s, page) == "Le texte." and not page.is_redirect
+        assert revisions.page_text(s, revisions.get_page(s, Title.new("Retour"))) == \
+            "#REDIRECTION [[Aller]]"
+        assert changes.log_entries(s, "delete", Title.new("Aller"))[0].action == "delete_redir"
+    _save(app, people["anna"], "Retour", "Une vraie page maintenant.")
+    with pytest.raises(PageExists):
+        with tx(app) as s:
+            pageops.move_page(s, Title.new("Aller"), Title.new("Retour"),
+                              s.get(User, people["anna"]))

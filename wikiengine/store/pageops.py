@@ -35,8 +35,9 @@ def redirect_text(target: Title) -> str:
 # -- delete / undelete -------------------------------------------------------------------
 
 def delete_page(session: Session, title: Title, user: User, reason: str = "", *,
-                check_permissions: bool = True) -> LogEntry:
-    """Move every revision of the page to ``archive`` and remove the page (log delete/delete)."""
+                check_permissions: bool = True, log_action: str = "delete") -> LogEntry:
+    """Move every revision of the page to ``archive`` and remove the page (log delete/delete;
+    ``delete_redir`` when a move replaces a redirect)."""
     page = rv.get_page(session, title)
     if page is None:
         raise MissingPage(f"The page {title.prefixed_text} does not exist.")
@@ -63,7 +64,7 @@ def delete_page(session: Session, title: Title, user: User, reason: str = "", *,
     session.execute(delete(Page).where(Page.page_id == page_id))
     session.expire_all()
     actor = users.get_actor(session, user)
-    entry = changes.log(session, "delete", "delete", actor, title, reason, page_id=page_id,
+    entry = changes.log(session, "delete", log_action, actor, title, reason, page_id=page_id,
                         params={"count": len(revisions)})
     derived.invalidate_backlinks_after_commit(session, title, links=True)
     events.queue(session, "page_deleted", title=title, page_id=page_id)
@@ -144,11 +145,16 @@ def move_page(session: Session, old: Title, new: Title, user: User, reason: str 
     page = rv.get_page(session, old)
     if page is None:
         raise MissingPage(f"The page {old.prefixed_text} does not exist.")
-    if rv.get_page(session, new) is not None:
+    target = rv.get_page(session, new)
+    over_redirect = target is not None and _redirect_back(session, target, old)
+    if target is not None and not over_redirect:
         raise PageExists(f"The page {new.prefixed_text} already exists.")
     if check_permissions:
         permissions.user_can(session, user, "move", old)
         permissions.user_can(session, user, "move", new)
+    if over_redirect:  # MediaWiki lets anyone move back over the redirect a move left
+        delete_page(session, new, user, reason, check_permissions=False,
+                    log_action="delete_redir")
     if not leave_redirect and not permissions.has_right(user, "suppressredirect"):
         leave_redirect = True
     verb = "a renommé" if _lang() == "fr" else "moved page"
@@ -186,6 +192,16 @@ def move_page(session: Session, old: Title, new: Title, user: User, reason: str 
             move_page(session, old_talk, new_talk, user, reason, leave_redirect=leave_redirect,
                       move_talk=False, check_permissions=check_permissions)
     return page
+
+
+def _redirect_back(session: Session, target: Page, source: Title) -> bool:
+    """True when ``target`` is a one-revision redirect to ``source`` (``isValidMoveTarget``)."""
+    if not target.is_redirect or rv.revision_count(session, target) != 1:
+        return False
+    from wikiengine.models import Redirect
+
+    row = session.get(Redirect, target.page_id)
+    return row is not None and (row.namespace, row.title) == (source.namespace, source.dbkey)
 
 
 # -- protect -----------------------------------------------------------------------------
