@@ -83,6 +83,16 @@ def _limiter() -> RateLimiter:
     return limiter
 
 
+def _allowed(keys: list[str], limit: int, window: float) -> bool:
+    """The rate limiter's answer; if its file cannot be used, log it and let the attempt
+    through (the password is still checked) rather than lock everybody out."""
+    try:
+        return _limiter().hit(keys, limit, window)
+    except (sqlite3.Error, OSError):
+        current_app.logger.exception("login rate limiter unavailable")
+        return True
+
+
 def _returnto() -> str:
     """Where to go after signing in or out: the page named by ``returnto`` (never another
     site, never the login pages themselves), else the main page."""
@@ -121,7 +131,7 @@ def login(_sub: str | None) -> Response:
         limit, window = current_app.config.get("LOGIN_RATE_LIMIT", (5, 300))
         address = request.remote_addr or ""
         name_key = "name:" + name.strip().lower()
-        if not _limiter().hit([name_key, "ip:" + address], int(limit), float(window)):
+        if not _allowed([name_key, "ip:" + address], int(limit), float(window)):
             error = _("You have made too many recent login attempts. Please wait %(minutes)s "
                       "minutes before trying again.", minutes=max(1, int(window) // 60))
             status = 429
@@ -129,7 +139,10 @@ def login(_sub: str | None) -> Response:
             user = users.authenticate(get_session(), name.strip(),
                                       request.form.get("wpPassword", ""))
             if user is not None:
-                _limiter().clear(name_key)
+                try:
+                    _limiter().clear(name_key)
+                except (sqlite3.Error, OSError):
+                    current_app.logger.exception("login rate limiter unavailable")
                 _sign_in(user)
                 get_session().commit()
                 return redirect(_returnto(), 303)
