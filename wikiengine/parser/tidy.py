@@ -234,6 +234,11 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
             if tag not in _BLOCK_TAGS:
                 out.append(child.html or "")
                 continue
+        if tag in _INLINE and _FOSTER in (child.html or ""):
+            # an inline element re-opened inside a table: its content was fostered
+            flush()
+            out.append(child.html or "")
+            continue
         if tag == "-text":
             text = child.html or ""
             blank = not text.strip(_WS)
