@@ -195,3 +195,19 @@ def test_user_text_is_escaped_everywhere(app, client):
         body = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in body, url
         assert "&lt;script&gt;" in body, url
+
+
+def test_unexpected_error_gives_a_localised_500_page(app, client, monkeypatch):
+    from wikiengine.views import pages
+
+    def broken(title):  # type: ignore[no-untyped-def]
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(pages, "view_page", broken)
+    app.testing = False  # as in production: the error page, not the exception
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/wiki/Accueil?x=1")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Erreur interne" in body and "Rien n’a été enregistré" in body
+    assert "panne simulée" not in body and "Traceback" not in body

@@ -112,8 +112,8 @@ def _page(status: int, heading: str, message: str, **extra: Any) -> Response:
     from ..db import get_session
     from .skin import render
 
-    get_session().rollback()
     try:
+        get_session().rollback()  # nothing half-done is ever committed after an error
         return render("error.html", heading=heading, message=message, status=status,
                       noindex=True, **extra)
     except Exception:  # the skin itself failed: a bare page, never a traceback
