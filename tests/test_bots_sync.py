@@ -107,6 +107,8 @@ def test_pull_category_with_templates_and_attribution(sync: Sync) -> None:
     assert "Penfeld" in entry["rewritten"]
     report = sync.local.page(REPORT)["text"]
     assert f"[[Recouvrance {p}]] || à jour" in report
+    assert f"== Fichiers à importer ==\n\n* [[w:en:File:Pont {p}.jpg]]" in report
+    assert sync.state()[f"Pont de Recouvrance {p}"]["files"] == [f"File:Pont {p}.jpg"]
     # idempotent: a second pull changes nothing
     before = len(sync.local.history(f"Recouvrance {p}"))
     rc, out = sync.run("pull", f"-cat:{p} quartiers")
