@@ -89,3 +89,24 @@ def test_missing_file_is_red_upload_link(app) -> None:
     assert "wpDestFile=Absent.jpg" in html
     page = client.get("/wiki/Fichier:Absent.jpg")
     assert page.status_code == 404
+
+
+def test_page_declares_its_licence(app) -> None:
+    client = logged_in(app)
+    api(client, action="edit", title="Témoignage de Marie", token=csrf(client),
+        text="Mon souvenir du lavoir.\n{{#licence:temoignage-cc-by-nd}}")
+    api(client, action="edit", title="Sans licence", text="Texte.", token=csrf(client))
+    html = client.get("/wiki/Témoignage_de_Marie").get_data(as_text=True)
+    box = html.split('class="mw-licence-box"')[1].split("</div>")[0]
+    assert "témoignage signé&#160;: CC BY-ND 4.0" in box and 'rel="license"' in box
+    bad = api(client, action="parse", text="{{#licence:inconnue}}", contentmodel="wikitext",
+              formatversion=2)["parse"]["text"]
+    assert "Unknown licence: inconnue" in bad
+    from wikiengine.db import session_scope
+    from wikiengine.files.licences import page_licence
+    from wikiengine.models import Page
+
+    with app.test_request_context(), session_scope(app) as s:
+        pages = {p.title: p.page_id for p in s.query(Page)}
+        assert page_licence(s, pages["Témoignage_de_Marie"]).code == "temoignage-cc-by-nd"
+        assert page_licence(s, pages["Sans_licence"]).code == "cc-by-sa-4.0"
