@@ -110,3 +110,30 @@ def test_page_declares_its_licence(app) -> None:
         pages = {p.title: p.page_id for p in s.query(Page)}
         assert page_licence(s, pages["Témoignage_de_Marie"]).code == "temoignage-cc-by-nd"
         assert page_licence(s, pages["Sans_licence"]).code == "cc-by-sa-4.0"
+
+
+def test_thumbnails_of_every_format(app) -> None:
+    from files_helpers import gif, png, webp
+    from wikiengine.files.storage import thumb_dir
+
+    client = logged_in(app)
+    for name, data, fmt in (("Vert.png", png(200, 100), "PNG"),
+                            ("Anim.gif", gif(200, 100), "GIF"),
+                            ("Photo.webp", webp(200, 100), "WEBP")):
+        _upload(app, name, data)
+        resp = client.get(f"/images/{thumb_dir(name)}/50px-{name}")
+        assert resp.status_code == 200, name
+        thumb = Image.open(io.BytesIO(resp.data))
+        assert (thumb.format, thumb.size) == (fmt, (50, 25))
+    svg = (Path(__file__).parent / "data" / "files" / "clean.svg").read_bytes()
+    _upload(app, "Carte.svg", svg)
+    api(client, action="edit", title="Plan", text="[[Fichier:Carte.svg|vignette|Plan]]",
+        token=csrf(client))
+    html = client.get("/wiki/Plan").get_data(as_text=True)
+    src = re.search(r'src="([^"]*Carte\.svg[^"]*)"', html).group(1)
+    resp = client.get(src[src.index("/images/"):])
+    # No rasteriser: the sanitised drawing itself is shown, scaled by the <img> size.
+    assert resp.status_code in (200, 302)
+    if resp.status_code == 302:
+        resp = client.get(resp.headers["Location"])
+    assert resp.mimetype == "image/svg+xml" and resp.data == svg
