@@ -225,6 +225,9 @@ def test_push_simulate_confirm_and_refusals(sync: Sync) -> None:
     rc, out = sync.run("push", "-confirm")
     assert rc == 1 and "licence locale incompatible avec CC BY-SA : CC BY-ND 4.0" in out, out
     assert sync.upstream.page(title)["revid"] == after["revid"]
+    rc, out = sync.run("status")
+    assert re.search(rf"{title}\s+en avance \(licence !\)", out), out
+    assert f"* [[{title}]] déclare CC BY-ND 4.0 : une page reprise de" in sync.local.page(REPORT)["text"]
 
 
 def test_interrupted_pull_resumed(sync: Sync) -> None:

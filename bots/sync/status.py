@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pywikibot
 
+from . import text as T
 from .core import Context
 from .state import Entry
 
@@ -29,6 +30,7 @@ class Row:
     local_revid: int
     upstream_age: str
     sync_age: str
+    bad_licences: list[str]
 
 
 def age(iso: str) -> str:
@@ -49,7 +51,7 @@ def compute_rows(ctx: Context, entries: list[Entry]) -> list[Row]:
     locs = {e.local_title: pywikibot.Page(ctx.local, e.local_title) for e in entries}
     if entries:
         list(ctx.source.preloadpages(list(srcs.values()), content=False))
-        list(ctx.local.preloadpages(list(locs.values()), content=False))
+        list(ctx.local.preloadpages(list(locs.values()), content=True))
     rows = []
     for e in entries:
         src, loc = srcs[e.local_title], locs[e.local_title]
@@ -66,14 +68,15 @@ def compute_rows(ctx: Context, entries: list[Entry]) -> list[Row]:
             state = ("diverged" if behind and ahead else "behind" if behind
                      else "ahead" if ahead else "sync")
         up_age = age(src.latest_revision.timestamp.isoformat()) if src.exists() else "?"
-        rows.append(Row(e, state, up, lo, up_age, age(e.synced_at)))
+        bad = T.incompatible_licences(loc.text) if loc.exists() else []
+        rows.append(Row(e, state, up, lo, up_age, age(e.synced_at), bad))
     return rows
 
 
 def terminal_table(rows: list[Row]) -> str:
     header = ("page", "état", "source", "rév. synchro", "rév. amont", "rév. locale",
               "dernière synchro", "amont modifié")
-    data = [(r.entry.local_title, LABELS[r.state], r.entry.source_title, str(r.entry.source_revid),
+    data = [(r.entry.local_title, LABELS[r.state] + (" (licence !)" if r.bad_licences else ""), r.entry.source_title, str(r.entry.source_revid),
              str(r.upstream_revid), str(r.local_revid), f"il y a {r.sync_age}",
              f"il y a {r.upstream_age}") for r in rows]
     widths = [max(len(x) for x in col) for col in zip(header, *data)]
@@ -106,6 +109,12 @@ def report_text(ctx: Context, rows: list[Row], refusals: list[str]) -> str:
                 f"(rév. {e.source_revid}) || il y a {r.sync_age} || il y a {r.upstream_age} || "
                 + (" · ".join(links) or "—")]
     out.append("|}")
+    relicensed = [r for r in rows if r.bad_licences]
+    if relicensed:
+        out += ["", "== Licences incompatibles ==", ""]
+        out += [f"* [[{r.entry.local_title}]] déclare {', '.join(r.bad_licences)} : une page reprise de "
+                f"[[{ctx.link(r.entry.source_title)}]] reste sous {T.LICENCE} et ne peut pas changer de "
+                "licence." for r in relicensed]
     conflicts = [e for e in ctx.state.entries.values() if e.status == "conflict"]
     out += ["", "== Conflits ==", ""]
     if not conflicts:
