@@ -133,6 +133,10 @@ def test_api_upload_warnings_imageinfo_allimages(app) -> None:
                 formatversion=2)["query"]["allimages"]
     assert [(n["name"], n["mime"]) for n in names] == [("Arbre.png", "image/png"),
                                                       ("Mur.jpg", "image/jpeg")]
+    pages = api(client, action="query", generator="allimages", prop="imageinfo",
+                iiprop="size", formatversion=2)["query"]["pages"]
+    assert sorted((p["title"], p["imageinfo"][0]["size"]) for p in pages) == [
+        ("Fichier:Arbre.png", len(png())), ("Fichier:Mur.jpg", len(photo))]
     first = api(client, action="query", list="allimages", ailimit=1)
     assert first["continue"]["aicontinue"] == "Mur.jpg"
 
