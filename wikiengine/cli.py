@@ -51,3 +51,4 @@ from .parser.cli import parse_command  # noqa: E402
 main.add_command(parse_command)
 from dumps.cli import export_dump_command, import_dump_command  # noqa: E402
 main.add_command(import_dump_command); main.add_command(export_dump_command)  # noqa: E702
+from .files.cli import import_images_command; main.add_command(import_images_command)  # noqa: E402,E702
