@@ -162,6 +162,26 @@ def _nonblank(html: str) -> bool:
     return "<" in html or bool(html.strip(_WS))
 
 
+def _blank_element(node) -> bool:
+    """An element holding nothing but blank text."""
+    for child in node.iter(include_text=True):
+        if child.tag != "-text" or (child.text_content or "").strip(_WS):
+            return False
+    return True
+
+
+def _block_follows(children: list, start: int) -> bool:
+    """Whether the next sibling after blank text is a block element."""
+    for child in children[start:start + 8]:
+        tag = child.tag
+        if tag == "-text":
+            if (child.text_content or "").strip(_WS):
+                return False
+            continue
+        return tag != "-comment" and _is_block(child) and tag != "mw-foster"
+    return False
+
+
 def _split_formatting(node, src: "_Source", depth: int = 0) -> list[tuple[bool, str]]:
     """A formatting element holding blocks, cut as the munger's splitTagStack does:
     (is_block, html) segments, each wrapped in a copy of the element."""
@@ -223,7 +243,8 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
             state["count"] += 1
 
     foster_next = False  # the node after a marker was fostered out of a table
-    for child in parent.iter(include_text=True):
+    children = list(parent.iter(include_text=True))
+    for index, child in enumerate(children):
         tag = child.tag
         if tag == "mw-foster":
             flush()
@@ -265,7 +286,13 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
             else:
                 out.append(html)
         elif tag in _INLINE:
-            if child.css_first(_BLOCK_SELECTOR) is None:
+            if tag in _FORMATTING and not state["open"] and _blank_element(child) \
+                    and _block_follows(children, index + 1) \
+                    and not src.seen(child.html or ""):
+                # a formatting element re-opened before a block: the munger splits it
+                # around the block and drops the blank part, leaving an empty copy
+                out.append(_start_tag(child) + f"</{tag}>")
+            elif child.css_first(_BLOCK_SELECTOR) is None:
                 add_inline(child.html or "", True)
             elif tag in _FORMATTING:
                 for block, html in _split_formatting(child, src, depth + 1):
