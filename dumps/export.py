@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable, Iterator
 
@@ -76,13 +77,18 @@ def site_info(app: Flask, namespaces: Namespaces) -> SiteInfo:
 def contributor(name: str, user_id: int | None, hidden: bool) -> Contributor:
     """How an actor appears in a dump: a hidden one, an IP address, or a user name with
     its local id (0 for imported actors without an account)."""
-    from wikiengine.store.users import is_ip
-
     if hidden:
         return Contributor(deleted=True)
-    if user_id is None and is_ip(name):
+    if user_id is None and _is_ip(name):
         return Contributor(ip=name)
     return Contributor(username=name, user_id=user_id or 0)
+
+
+@lru_cache(maxsize=20_000)
+def _is_ip(name: str) -> bool:
+    from wikiengine.store.users import is_ip
+
+    return is_ip(name)
 
 
 def export_dump(app: Flask, session: Session, out: IO[bytes], selection: Selection,
@@ -94,8 +100,8 @@ def export_dump(app: Flask, session: Session, out: IO[bytes], selection: Selecti
     stats = ExportStats()
     exporter = _Exporter(app, session, selection, namespaces, stats)
     stats.total_revisions = exporter.count_revisions()
-    with DumpWriter(out, site_info(app, namespaces), lang=app.config.get("LANGUAGE", "fr")) \
-            as writer:
+    with DumpWriter(out, site_info(app, namespaces), lang=app.config.get("LANGUAGE", "fr"),
+                    trust_sha1=True) as writer:
         for chunk in exporter.page_chunks():
             exporter.write_chunk(writer, chunk)
             stats.bytes = writer.text_bytes
@@ -237,9 +243,9 @@ class _Exporter:
             self.stats.revisions += 1
             yield RevisionRecord(
                 id=row.rev_id, parent_id=row.parent_id,
-                timestamp=row.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"), contributor=who,
+                timestamp=row.timestamp.replace(microsecond=0).isoformat() + "Z", contributor=who,
                 text=None if hidden_text else row.text, text_deleted=hidden_text,
-                text_sha1=row.sha1 if hidden_text else None, minor=bool(row.minor_edit),
+                text_sha1=row.sha1, minor=bool(row.minor_edit),
                 comment=None if deleted & DELETED_COMMENT else (row.comment or None),
                 comment_deleted=bool(deleted & DELETED_COMMENT), model=model,
                 format=FORMATS.get(model, "text/x-wiki"), origin=row.rev_id)

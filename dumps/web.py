@@ -174,8 +174,10 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
     register(app, "Export", special_export, label="Export pages", group="pagetools",
              aliases={"fr": ["Exporter", "Exportation"], "en": ["Export"]})
+    # "Importation" first: "Importer" (MediaWiki's French name) is also claimed by
+    # Special:Upload in this wiki, and the first registration of an alias wins
     register(app, "Import", special_import, label="Import pages", group="pagetools",
-             restriction="importupload", aliases={"fr": ["Importer", "Importation"],
+             restriction="importupload", aliases={"fr": ["Importation", "Importer"],
                                                   "en": ["Import"]})
     if "babel" in app.extensions:
         _add_translations(app)
