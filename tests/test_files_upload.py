@@ -97,13 +97,16 @@ def test_form_upload_stores_serves_and_describes(app, user) -> None:
     assert "48.39" in props["maps-coordinates"]
 
 
-@pytest.mark.parametrize("maker,name,mime", [(png, "Vert.png", "image/png"),
+@pytest.mark.parametrize("maker,name,mime", [(png, "Église Saint-Louis.png", "image/png"),
                                              (gif, "Anim.gif", "image/gif"),
                                              (webp, "Photo.webp", "image/webp")])
 def test_other_formats(app, user, maker, name, mime) -> None:
     assert _post(user, maker(), name).status_code == 303
-    served = user.get(f"/images/{_hashed(name)}")
+    served = user.get(f"/images/{_hashed(name.replace(' ', '_'))}")
     assert served.status_code == 200 and served.mimetype == mime
+    page = user.get(f"/wiki/Fichier:{name.replace(' ', '_')}").get_data(as_text=True)
+    url = re.search(r'<div class="fullImageLink" id="file"><a href="([^"]+)"', page).group(1)
+    assert user.get(url).data == served.data
 
 
 def _hashed(name: str) -> str:
