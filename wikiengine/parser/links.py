@@ -280,7 +280,6 @@ def make_self_link(text: str, trail: str, prefix: str = "", lang: str = "en") ->
 def make_media_link(ctx: "ParseContext", nt: Any, text: str) -> str:
     """Linker::makeMediaLinkFile: a direct link to the file's bytes (or to the upload form)."""
     info = ctx.source.file_info(nt)
-    alt = nt.text if not text else ""
     if not text:
         text = htmlspecialchars(nt.prefixed_text)
     if info is not None:
@@ -288,7 +287,6 @@ def make_media_link(ctx: "ParseContext", nt: Any, text: str) -> str:
                 f'title="{htmlspecialchars(nt.text)}">{text}</a>')
     from .site import wfurlencode
     url = ctx.site.local_url("Special:Upload", "wpDestFile=" + wfurlencode(nt.dbkey))
-    del alt
     return (f'<a href="{htmlspecialchars(url)}" class="new" '
             f'title="{htmlspecialchars(nt.text)}">{text}</a>')
 

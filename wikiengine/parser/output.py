@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Bumped whenever the HTML produced for the same input changes (parser cache key).
-PARSER_VERSION = "wikiengine-1.39-1"
+PARSER_VERSION = "wikiengine-1.39-2"
 
 
 @dataclass

@@ -120,7 +120,7 @@ def replace_external_links(text: str, ctx: "ParseContext") -> str:
     """[url text] and [url] (numbered) links."""
     if "[" not in text or "]" not in text:
         return text
-    bracketed, _, starts = _regexes(ctx)
+    bracketed = _regexes(ctx)[0]
     matches = list(_bracketed_matches(text, bracketed))
     if not matches:
         return text
