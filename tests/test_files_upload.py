@@ -311,3 +311,11 @@ def test_moving_the_page_moves_the_file(app, user, sysop) -> None:
 def test_bad_file_name_warning(app, user) -> None:
     html = _post(user, png(color=(6, 6, 6)), "Deux  espaces.png").get_data(as_text=True)
     assert "mw-upload-warning-badfilename" in html and "Deux espaces.png" in html
+
+
+def test_browser_path_in_source_name_is_dropped(app, user) -> None:
+    form = {"wpEditToken": _token(user), "wpUpload": "1", "wpLicense": "cc0",
+            "wpUploadFile": (io.BytesIO(png(color=(8, 8, 8))), "Mes photos/2024/Kerinou.png")}
+    resp = user.post(UPLOAD, data=form, content_type="multipart/form-data")
+    assert resp.status_code == 303, re.findall(r"errorbox.{0,300}", resp.get_data(as_text=True))
+    assert _images(app) == ["Kerinou.png"]

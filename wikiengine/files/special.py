@@ -72,7 +72,8 @@ def upload_page(_sub: str | None) -> Response:
             data, meta = stash.read(key, owner)
             filename = meta["name"]
         elif upfile is not None and upfile.filename:
-            data, filename = upfile.read(), upfile.filename
+            # Browsers may send a path ("C:\\fakepath\\x.jpg"): keep the file's own name.
+            data, filename = upfile.read(), upfile.filename.replace("\\", "/").rsplit("/", 1)[-1]
         else:
             return _form(400, error=_("No file was submitted: choose a file to upload."))
     except stash.StashError as exc:
