@@ -259,6 +259,10 @@ def test_page_deletion_deletes_the_file(app, user, sysop) -> None:
     assert "delete" in done, done
     assert _images(app) == []
     assert sysop.get(f"/images/{_hashed('Efface.png')}").status_code == 404
+    restored = api(sysop, action="undelete", title="Fichier:Efface.png", token=csrf(sysop))
+    assert "undelete" in restored, restored
+    page = sysop.get("/wiki/Fichier:Efface.png").get_data(as_text=True)
+    assert "Versions supprimées de ce fichier pouvant être restaurées : 1." in page
     assert sysop.post(_special(app, "FileRestore", "Efface.png"),
                       data={"wpEditToken": _token(sysop)}).status_code == 303
     assert sysop.get(f"/images/{_hashed('Efface.png')}").data == data

@@ -92,9 +92,16 @@ def file_page_html(session: Session, title: Title) -> Markup:
 
     image = session.get(Image, title.dbkey)
     if image is None:
+        from sqlalchemy import func, select
+
+        from ..models import FileArchive
+
+        archived = session.scalar(select(func.count(FileArchive.fa_id)).where(
+            FileArchive.name == title.dbkey)) or 0
         return Markup(render_template("files/filepage_missing.html", title=title,
                                       upload_url=special_url("Upload", wpDestFile=title.text),
-                                      can_upload=can("upload")))
+                                      can_upload=can("upload"), archived=archived,
+                                      can_restore=can("undelete", title)))
     page = rv.get_page(session, title)
     width, height = display_size(image)
     try:
