@@ -3,8 +3,8 @@ on our engine served on loopback, once with the main password (``action=clientlo
 once with a bot password (``action=login`` as ``Admin@smoke``), each in a fresh PYWIKIBOT_DIR.
 
 The wiki is configured like the oracle the script was written against (English, main page
-"Main Page", ParserFunctions enabled). ``upload`` runs once the files subsystem registers
-``action=upload`` (it owns file storage); until then that one operation is skipped.
+"Main Page", ParserFunctions enabled); ``upload`` goes through the files subsystem's
+``action=upload``. Every one of the 33 operations must pass.
 """
 from __future__ import annotations
 
@@ -43,20 +43,12 @@ def bot_password(app) -> str:
         return users.create_bot_password(s, admin, "smoke", BOT_GRANTS)
 
 
-def _skip_ops() -> str:
-    from wikiengine.api.base import ACTIONS
-
-    return "" if "upload" in ACTIONS else "upload"
-
-
 def _run_smoke(url: str, tmp: Path, *auth: str) -> tuple[str, list[str]]:
     require(importlib.util.find_spec("pywikibot") is not None, "pywikibot",
             "pip install pywikibot (the test extra)")
     script = shared_path("oracle", "pywikibot_smoke.py")
     cmd = [sys.executable, str(script), "--api", f"{url}/w/api.php", "--user", "Admin",
            "--pwb-dir", str(tmp / "pwb"), *auth]
-    if _skip_ops():
-        cmd += ["--skip", _skip_ops()]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(tmp)})
     out = proc.stdout + proc.stderr
@@ -74,7 +66,7 @@ def test_pywikibot_smoke_with_clientlogin(live_server, bot_password, tmp_path) -
     out, failures = _run_smoke(live_server, tmp_path, "--password", PASSWORD)
     passed, failed = _summary(out)
     assert failed == 0 and not failures, "\n".join(failures) + out[-3000:]
-    assert passed == 33 - len(_skip_ops().split(",") if _skip_ops() else [])
+    assert passed == 33
     assert "OK   login: user=Admin" in out
 
 
@@ -83,5 +75,5 @@ def test_pywikibot_smoke_with_bot_password(live_server, bot_password, tmp_path) 
                                f"smoke:{bot_password}")
     passed, failed = _summary(out)
     assert failed == 0 and not failures, "\n".join(failures) + out[-3000:]
-    assert passed == 33 - len(_skip_ops().split(",") if _skip_ops() else [])
+    assert passed == 33
     assert "login botpassword" in out
