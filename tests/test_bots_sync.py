@@ -295,14 +295,16 @@ def test_bad_input(sync: Sync, tmp_path: Path) -> None:
     assert rc == 2 and "la source injoignable" in out, out
 
 
-def test_pull_simulate_writes_nothing_and_red_links(sync: Sync) -> None:
+def test_pull_simulate_writes_nothing_and_red_links(sync: Sync, tmp_path: Path) -> None:
     p = sync.p
     sync.seed("article.wiki")
     rc, out = sync.run("pull", f"-page:Recouvrance {p}", "-simulate")
     assert rc == 0 and "simulation" in out, out
     for title in (f"Recouvrance {p}", f"Modèle:Infobox {p}", STATE, REPORT, f"Discussion:Recouvrance {p}"):
         assert not sync.local.page(title)["exists"], title
-    rc, out = sync.run("pull", f"-page:Recouvrance {p}", "-links:red")
+    titles = tmp_path / "titres.txt"
+    titles.write_text(data("titles.txt", p), encoding="utf-8")
+    rc, out = sync.run("pull", f"-file:{titles}", "-links:red")
     assert rc == 0, out
     text = sync.local.page(f"Recouvrance {p}")["text"]
     assert "[[Penfeld]]" in text and "w:en:" not in text
