@@ -6,8 +6,8 @@ capitalisation, talk/subject pairs and subpage parts. Pure: no Flask, no databas
 """
 from __future__ import annotations
 
-import html
 import re
+from html.entities import html5 as _HTML5
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,6 +25,24 @@ _PREFIX = re.compile(r"^(.+?)_*:_*(.*)$", re.S)
 MAX_BYTES = 255
 
 _DEFAULT_NAMESPACES = Namespaces()
+
+
+_CHAR_REF = re.compile(r"&(?:([A-Za-z0-9]+);|#([0-9]+);|#[xX]([0-9A-Fa-f]+);)")
+
+
+def _char_ref(m: re.Match[str]) -> str:
+    name, dec, hexa = m.groups()
+    if name is not None:
+        return _HTML5.get(name + ";", m.group(0))
+    code = int(dec) if dec is not None else int(hexa, 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code in (0, 0xFFFE, 0xFFFF):
+        return "\ufffd"
+    return chr(code)
+
+
+def decode_char_references(text: str) -> str:
+    """MediaWiki's ``Sanitizer::decodeCharReferences``: only references closed by ``;``."""
+    return _CHAR_REF.sub(_char_ref, text) if "&" in text else text
 
 
 class InvalidTitle(ValueError):
@@ -80,7 +98,7 @@ class Title:
         """
         ns = namespaces or _DEFAULT_NAMESPACES
         if "&" in text:
-            text = html.unescape(text)
+            text = decode_char_references(text)
         return _split(text, ns, default_namespace, interwiki, allow_fragment_only)
 
     @classmethod

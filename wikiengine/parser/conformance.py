@@ -63,11 +63,11 @@ def parser_test_site(options: dict | None = None, config: dict | None = None) ->
     env = load_environment()
     s = env["site"]
     extra = {int(k): v for k, v in s["wgExtraNamespaces"].items()}
-    subpages: frozenset[int] | None = frozenset()
-    ns = Namespaces(language="en", meta=s["wgMetaNamespace"], extra=extra, subpages=subpages)
-    if "subpage" in options:
-        ns = Namespaces(language="en", meta=s["wgMetaNamespace"], extra=extra,
-                        subpages=frozenset(range(-2, 200)))
+    subpages: frozenset[int] = frozenset(range(-2, 200)) if "subpage" in options else frozenset()
+    # Namespace names follow the content language, as MediaWiki's do.
+    content_language = str(options.get("language") or "en")
+    ns = Namespaces(language=content_language, meta=s["wgMetaNamespace"], extra=extra,
+                    subpages=subpages)
     interwiki = {i["prefix"]: Interwiki(i["prefix"], i["url"], i["local"])
                  for i in env["interwiki"]}
     magic = dict(s["wgEnableMagicLinks"])
