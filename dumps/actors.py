@@ -3,7 +3,8 @@
 Owns MediaWiki's ``ExternalUserNames`` rules as the importer applies them: a user name from
 another wiki becomes ``prefix>Name`` (default prefix ``imported``), an actor with no local
 account; a name that is already external (``other>Name``) or that no local account could
-bear is kept as it is; an IP stays an anonymous actor; a hidden contributor becomes
+bear is kept as it is; an IP stays an anonymous actor (an ``<ip>`` that is no address is
+treated as a name, as MediaWiki does); a hidden contributor becomes
 ``prefix>Unknown user``. A user map (``--user-map``) assigns chosen dump names to local
 accounts instead. Actor ids are cached (bounded) and created in batches.
 """
@@ -92,8 +93,14 @@ class ActorResolver:
         if who.deleted or (not who.username and not who.ip):
             return self._external(UNKNOWN_USER)
         if who.username is None:
-            return (who.ip or "").strip()
-        name = who.username.strip()
+            from wikiengine.store.users import is_ip
+
+            address = (who.ip or "").strip()
+            if is_ip(address):
+                return address
+            name = address  # not an address (old dumps have "15.22"): a name, as MediaWiki
+        else:
+            name = who.username.strip()
         if name in self.user_map:
             return self.user_map[name]
         if not is_usable_name(name):
