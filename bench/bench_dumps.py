@@ -194,7 +194,8 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
         imported = _run_child("import", str(dump), str(folder),
                               "links" if args.links and size == 1 else "no")
-        exported = _run_child("export", str(folder), str(work / f"export-x{size}.xml.bz2"))
+        # plain XML, as dumpBackup.php writes it to standard output
+        exported = _run_child("export", str(folder), str(work / f"export-x{size}.xml"))
         row = {"size": size, "import": imported, "export": exported,
                "mb": dump.stat().st_size / 1e6}
         print(f"| {size}x | {imported['revisions']:,} | {row['mb']:.1f} | "
