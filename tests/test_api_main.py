@@ -50,7 +50,8 @@ def test_limit_is_clamped_with_a_warning(client) -> None:
     data = api(client, action="query", list="allpages", aplimit=100000)
     assert "allpages" in data["query"]
     assert "must be between 1 and 500" in data["warnings"]["allpages"]["*"]
-    assert "warnings" not in api(client, action="query", list="allpages", aplimit="max")
+    as_max = api(client, action="query", list="allpages", aplimit="max")
+    assert "warnings" not in as_max and as_max["limits"] == {"allpages": 500}
 
 
 def test_missing_required_parameter(client) -> None:

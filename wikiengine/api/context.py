@@ -38,6 +38,8 @@ class ApiContext:
             values[key] = request.form.get(key, "")
         self.values = values
         self.used: set[str] = set()
+        #: module -> the number ``limit=max`` stood for (echoed as ``limits``)
+        self.parsed_limits: dict[str, int] = {}
         self.warnings: dict[str, list[tuple[str, str]]] = {}
         self.fv = 1
         self.errorformat = "bc"

@@ -161,6 +161,10 @@ def _serve() -> Response:
             return raw
         ctx.db.commit()
         _unused_warning(ctx)
+        if ctx.parsed_limits:
+            head = {k: ctx.result.pop(k) for k in ("batchcomplete", "continue")
+                    if k in ctx.result}
+            ctx.result = {**head, "limits": dict(ctx.parsed_limits), **ctx.result}
         body = _with_warnings(ctx, ctx.result)
     except ApiError as exc:
         ctx.db.rollback()

@@ -241,6 +241,7 @@ def _limit(ctx: "ApiContext", p: P, full: str, module_path: str, raw: str) -> in
     high = ctx.high_limits()
     top = (p.highmax if high and p.highmax else p.max) or 500
     if raw == "max":
+        ctx.parsed_limits[module_path] = top
         return top
     if not _INT.match(raw):
         raise ApiError("badinteger", full, raw)
