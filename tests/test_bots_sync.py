@@ -59,6 +59,7 @@ class Sync:
         for name, title in (("pays.wiki", f"Template:Ville {p}/pays"), ("ville.wiki", f"Template:Ville {p}"),
                             ("infobox.wiki", f"Template:Infobox {p}")):
             self.upstream.edit(title, data(name, p))
+        self.upstream.edit(f"Category:{p} ponts", f"[[Category:{p} quartiers]]")
         titles = {"article.wiki": f"Recouvrance {p}", "pont.wiki": f"Pont de Recouvrance {p}"}
         return {titles[n]: self.upstream.edit(titles[n], data(n, p)) for n in pages}
 
@@ -86,7 +87,9 @@ def sync(app, live_server: str, oracle: str, upstream: Api, tmp_path: Path) -> S
 def test_pull_category_with_templates_and_attribution(sync: Sync) -> None:
     p = sync.p
     revs = sync.seed("article.wiki", "pont.wiki")
-    rc, out = sync.run("pull", f"-cat:{p} quartiers")
+    rc, out = sync.run("pull", f"-cat:{p} quartiers", "-simulate")
+    assert rc == 0 and "[1/1] Recouvrance" in out, out  # the bridge is in a subcategory
+    rc, out = sync.run("pull", f"-cat:{p} quartiers", "-depth:1")
     assert rc == 0, out
     assert "[2/2]" in out
     page = sync.local.page(f"Recouvrance {p}")
@@ -111,7 +114,7 @@ def test_pull_category_with_templates_and_attribution(sync: Sync) -> None:
     assert sync.state()[f"Pont de Recouvrance {p}"]["files"] == [f"File:Pont {p}.jpg"]
     # idempotent: a second pull changes nothing
     before = len(sync.local.history(f"Recouvrance {p}"))
-    rc, out = sync.run("pull", f"-cat:{p} quartiers")
+    rc, out = sync.run("pull", f"-cat:{p} quartiers", "-depth:1")
     assert rc == 0 and "déjà suivie" in out, out
     assert len(sync.local.history(f"Recouvrance {p}")) == before
 
@@ -176,7 +179,7 @@ def test_update_fast_forward_merge_and_conflict(sync: Sync) -> None:
 def test_upstream_moved_and_deleted(sync: Sync) -> None:
     p = sync.p
     sync.seed("article.wiki", "pont.wiki")
-    assert sync.run("pull", f"-cat:{p} quartiers")[0] == 0
+    assert sync.run("pull", f"-cat:{p} quartiers", "-depth:1")[0] == 0
     sync.upstream.move(f"Pont de Recouvrance {p}", f"Pont levant de Recouvrance {p}")
     sync.upstream.delete(f"Recouvrance {p}")
     rc, out = sync.run("update")
@@ -233,8 +236,8 @@ def test_push_simulate_confirm_and_refusals(sync: Sync) -> None:
 def test_interrupted_pull_resumed(sync: Sync) -> None:
     p = sync.p
     sync.seed("article.wiki", "pont.wiki")
-    env_run = [sys.executable, "-m", "bots.sync", "pull", f"-cat:{p} quartiers", "-source:oracle:en",
-               "-prefix:w:en"]
+    env_run = [sys.executable, "-m", "bots.sync", "pull", f"-cat:{p} quartiers", "-depth:1",
+               "-source:oracle:en", "-prefix:w:en"]
     proc = subprocess.Popen(env_run, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={"PATH": "/usr/bin:/bin", "PYWIKIBOT_DIR": str(sync.pwb), "HOME": str(sync.pwb)})
     deadline = time.time() + 120
@@ -247,7 +250,7 @@ def test_interrupted_pull_resumed(sync: Sync) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     assert "modèle importé" in seen, seen
-    rc, out = sync.run("pull", f"-cat:{p} quartiers")
+    rc, out = sync.run("pull", f"-cat:{p} quartiers", "-depth:1")
     assert rc == 0, out
     state = sync.state()
     for title in (f"Recouvrance {p}", f"Pont de Recouvrance {p}"):
