@@ -225,3 +225,18 @@ def test_user_rights_by_bureaucrat(app, client):
     assert response.status_code == 303
     assert re.search(r"Alice</a> \(sysop\)", client.get(
         "/wiki/Spécial:Liste_des_utilisateurs").get_data(as_text=True))
+
+
+def test_my_pages_redirect_to_the_signed_in_user(app, client):
+    anonymous = client.get("/wiki/Spécial:Ma_page")
+    assert anonymous.status_code == 302 and "Connexion" in anonymous.headers["Location"]
+    make_user(app, "Alice")
+    login(client, "Alice")
+    assert client.get("/wiki/Spécial:Ma_page").headers["Location"].endswith(
+        "/wiki/Utilisateur:Alice")
+    assert client.get("/wiki/Special:MyTalk/Brouillon", follow_redirects=False).status_code \
+        == 301  # canonical name first
+    assert client.get("/wiki/Spécial:Mes_discussions/Brouillon").headers["Location"].endswith(
+        "/wiki/Discussion_utilisateur:Alice/Brouillon")
+    assert "Contributions/Alice" in client.get(
+        "/wiki/Spécial:Mes_contributions").headers["Location"]

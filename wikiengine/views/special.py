@@ -232,6 +232,34 @@ def what_links_here(sub: str | None) -> Response:
                   target=target, redirects=redirects, **results)
 
 
+def _my(kind: str) -> Callable[[str | None], Any]:
+    """Special:MyPage, MyTalk, MyContributions: redirects for the signed-in user (or to the
+    login page, coming back here afterwards)."""
+
+    def view(sub: str | None) -> Response:
+        from ..namespaces import USER, USER_TALK
+        from .common import current_user, is_registered, special_url, user_name
+
+        if not is_registered(current_user()):
+            names = {"page": "Mypage", "talk": "Mytalk", "contributions": "Mycontributions"}
+            return redirect(special_url("Userlogin", returnto=special_title_text(
+                names[kind])), 302)
+        name = user_name().replace(" ", "_")
+        if kind == "contributions":
+            return redirect(special_url("Contributions", user_name()), 302)
+        ns = USER if kind == "page" else USER_TALK
+        key = name + ("/" + sub.replace(" ", "_") if sub else "")
+        return redirect(page_url(Title(ns, key, namespaces=namespaces())), 302)
+
+    return view
+
+
+def special_title_text(name: str) -> str:
+    from .common import special_title
+
+    return special_title(name).prefixed_text
+
+
 def _link_from(model: Any) -> Any:
     for name in ("from_id", "pl_from", "tl_from", "page_id", "from_page"):
         if hasattr(model, name):
@@ -267,6 +295,13 @@ def init_app(app: Flask) -> None:
              aliases={"en": ["Listusers", "UserList", "Users"],
                       "fr": ["Liste des utilisateurs", "ListeDesUtilisateurs",
                              "Utilisateurs"]}, group="users")
+    register(app, "Mypage", _my("page"), label=N_("My user page"), group="redirects",
+             aliases={"en": ["MyPage"], "fr": ["Ma page", "Mapage"]})
+    register(app, "Mytalk", _my("talk"), label=N_("My talk page"), group="redirects",
+             aliases={"en": ["MyTalk"], "fr": ["Mes discussions", "Mesdiscussions"]})
+    register(app, "Mycontributions", _my("contributions"), label=N_("My contributions"),
+             group="redirects", aliases={"en": ["MyContributions"],
+                                         "fr": ["Mes contributions", "Mescontributions"]})
     register(app, "WhatLinksHere", what_links_here, label=N_("What links here"),
              aliases={"en": ["Whatlinkshere"],
                       "fr": ["Pages liées", "PagesLiées", "Pages liees"]}, group="pagetools")
