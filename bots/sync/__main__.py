@@ -113,7 +113,8 @@ def run(args: list[str]) -> int:
         bot.run()
         refusals = bot.refusals
     pages = tracked(ctx, rest) if command == "status" else None
-    entries = [ctx.state.entries[p.title()] for p in pages] if pages is not None else list(ctx.state.entries.values())
+    entries = ([ctx.state.entries[p.title()] for p in pages] if pages is not None
+               else list(ctx.state.entries.values()))
     rows = status.compute_rows(ctx, entries)
     pywikibot.info(status.terminal_table(rows))
     status.write_report(ctx, rows if command == "status" or len(entries) == len(ctx.state.entries) else None,

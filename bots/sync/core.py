@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import pywikibot
 import pywikibot.family
 from pywikibot.exceptions import Error as PywikibotError
@@ -34,12 +34,12 @@ class Options:
     confirm: bool = False
     depth: int = 0
     history: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     def finish(self) -> None:
         family, _, code = self.source.partition(":")
         if not family or not code:
-            raise SyncError(f"-source s'écrit famille:langue (par exemple wikipedia:fr), pas {self.source!r}")
+            raise SyncError("-source s'écrit famille:langue (par exemple wikipedia:fr), "
+                            f"pas {self.source!r}")
         if self.links not in ("interwiki", "red"):
             raise SyncError("-links vaut interwiki (liens vers la source) ou red (liens rouges)")
         self.prefix = self.prefix or (f"w:{code}" if family == "wikipedia" else family)
@@ -100,7 +100,8 @@ class Context:
         targets = T.unique(t for text in texts for t in T.link_targets(text) if self._is_article_link(t))
         pages = {t: pywikibot.Page(self.local, t) for t in targets}
         pending = [p for t, p in pages.items() if p.title() not in known]
-        exists = {p.title() for p in self.local.preloadpages(pending, content=False) if p.exists()} if pending else set()
+        exists = ({p.title() for p in self.local.preloadpages(pending, content=False) if p.exists()}
+                  if pending else set())
         return {t for t, p in pages.items() if p.title() not in known and p.title() not in exists}
 
     def transform(self, text: str, rewritten: set[str]) -> str:

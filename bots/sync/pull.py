@@ -8,6 +8,8 @@ local page is refused rather than overwritten.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pywikibot
 from pywikibot.bot import CurrentPageBot, SingleSiteBot
 from pywikibot.exceptions import Error as PywikibotError
@@ -74,7 +76,8 @@ def export_history(ctx: Context, pages: list[pywikibot.Page], path: str) -> str:
         "title": "Special:Export", "pages": "\n".join(titles), "history": "1", "templates": "1",
         "action": "submit", "wpDownload": "1"})
     if answer.status_code != 200 or "<mediawiki" not in answer.text[:2000]:
-        raise SyncError(f"l'export de l'historique a échoué (HTTP {answer.status_code}) : rien n'a été écrit")
+        raise SyncError(f"l'export de l'historique a échoué (HTTP {answer.status_code}) : "
+                        "rien n'a été écrit")
     with open(path, "w", encoding="utf-8") as out:
         out.write(answer.text)
     revisions = answer.text.count("<revision>")
@@ -86,7 +89,7 @@ def export_history(ctx: Context, pages: list[pywikibot.Page], path: str) -> str:
 class PullBot(SingleSiteBot, CurrentPageBot):
     """Import each source page of the generator into the local wiki."""
 
-    def __init__(self, ctx: Context, pages: list[pywikibot.Page], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Context, pages: list[pywikibot.Page], **kwargs: Any) -> None:
         super().__init__(site=ctx.source, generator=iter(pages), **kwargs)
         self.ctx = ctx
         self.total = len(pages)

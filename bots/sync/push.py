@@ -11,6 +11,8 @@ as having agreed to publish under CC BY-SA.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 import pywikibot
@@ -39,7 +41,7 @@ def agreed_authors(ctx: Context) -> set[str]:
 class PushBot(SingleSiteBot, CurrentPageBot):
     """Show, or with -confirm write, the local changes of each tracked page to its source."""
 
-    def __init__(self, ctx: Context, pages: list[pywikibot.Page], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Context, pages: list[pywikibot.Page], **kwargs: Any) -> None:
         super().__init__(site=ctx.local, generator=iter(pages), **kwargs)
         self.ctx, self.total, self.index = ctx, len(pages), 0
         self.agreed = agreed_authors(ctx)
@@ -62,14 +64,16 @@ class PushBot(SingleSiteBot, CurrentPageBot):
         talk = local.toggleTalkPage()
         policy = T.block_param(talk.text, "renvoi") if talk.exists() else None
         if not (policy == "oui" or (policy is None and entry.push)):
-            ctx.info(self.index, self.total, title, "renvoi non autorisé par la politique de la page (renvoi=non)")
+            ctx.info(self.index, self.total, title,
+                     "renvoi non autorisé par la politique de la page (renvoi=non)")
             return
         if local.latest_revision_id == entry.local_revid:
             ctx.info(self.index, self.total, title, "aucune modification locale à renvoyer")
             return
         src = pywikibot.Page(ctx.source, entry.source_title)
         if not src.exists() or src.latest_revision_id != entry.source_revid:
-            self.refuse(title, "la source a changé depuis la dernière synchronisation : lancez update d'abord")
+            self.refuse(title, "la source a changé depuis la dernière synchronisation : "
+                        "lancez update d'abord")
             return
         new_text = T.unrewrite_links(local.text, ctx.options.prefix)
         diff = unified(src.text, new_text, f"{ctx.options.source}:{src.title()}", f"local:{title}")

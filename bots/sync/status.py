@@ -76,7 +76,8 @@ def compute_rows(ctx: Context, entries: list[Entry]) -> list[Row]:
 def terminal_table(rows: list[Row]) -> str:
     header = ("page", "état", "source", "rév. synchro", "rév. amont", "rév. locale",
               "dernière synchro", "amont modifié")
-    data = [(r.entry.local_title, LABELS[r.state] + (" (licence !)" if r.bad_licences else ""), r.entry.source_title, str(r.entry.source_revid),
+    data = [(r.entry.local_title, LABELS[r.state] + (" (licence !)" if r.bad_licences else ""),
+             r.entry.source_title, str(r.entry.source_revid),
              str(r.upstream_revid), str(r.local_revid), f"il y a {r.sync_age}",
              f"il y a {r.upstream_age}") for r in rows]
     widths = [max(len(x) for x in col) for col in zip(header, *data)]

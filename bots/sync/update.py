@@ -10,6 +10,8 @@ next run (no new revision) and records the sync then.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pywikibot
 from pywikibot.bot import CurrentPageBot, SingleSiteBot
 from pywikibot.exceptions import Error as PywikibotError
@@ -33,7 +35,8 @@ def follow_upstream(ctx: Context, entry: Entry) -> pywikibot.Page | None:
             if not moves:
                 break
             target = moves[0].target_page
-        event = f"{now()[:10]} : [[{ctx.link(src.title())}]] déplacée en amont vers [[{ctx.link(target.title())}]]"
+        event = (f"{now()[:10]} : [[{ctx.link(src.title())}]] déplacée en amont vers "
+                 f"[[{ctx.link(target.title())}]]")
         if event not in entry.events:
             entry.events.append(event)
         pywikibot.warning(event)
@@ -50,7 +53,7 @@ def follow_upstream(ctx: Context, entry: Entry) -> pywikibot.Page | None:
 class UpdateBot(SingleSiteBot, CurrentPageBot):
     """Update every tracked local page of the generator from its source."""
 
-    def __init__(self, ctx: Context, pages: list[pywikibot.Page], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: Context, pages: list[pywikibot.Page], **kwargs: Any) -> None:
         super().__init__(site=ctx.local, generator=iter(pages), **kwargs)
         self.ctx, self.total, self.index = ctx, len(pages), 0
 
