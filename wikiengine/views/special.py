@@ -207,21 +207,15 @@ def what_links_here(sub: str | None) -> Response:
         raise UserError(400, _("Special pages have no links to them."), _("What links here"))
     limit = int_arg("limit", 50, minimum=1, maximum=5000) or 50
     session = get_session()
+    from ..models import PageLink, Redirect, TemplateLink
+
     results: dict[str, list[Title]] = {}
-    try:
-        from ..models import PageLink, TemplateLink
-    except ImportError:
-        PageLink = TemplateLink = None  # noqa: N806  (link tables not created yet)
     for kind, model in (("links", PageLink), ("transclusions", TemplateLink)):
-        if model is None:
-            results[kind] = []
-            continue
         query = (select(Page.namespace, Page.title)
-                 .join(model, _link_from(model) == Page.page_id)
-                 .where(*_link_target(model, target))
+                 .join(model, model.from_id == Page.page_id)
+                 .where(model.namespace == target.namespace, model.title == target.dbkey)
                  .order_by(Page.namespace, Page.title).limit(limit))
         results[kind] = [Title.make(r[0], r[1], namespaces()) for r in session.execute(query)]
-    from ..models import Redirect
 
     redirects = [Title.make(r[0], r[1], namespaces()) for r in session.execute(
         select(Page.namespace, Page.title).join(Redirect, Redirect.rd_from == Page.page_id)
@@ -258,22 +252,6 @@ def special_title_text(name: str) -> str:
     from .common import special_title
 
     return special_title(name).prefixed_text
-
-
-def _link_from(model: Any) -> Any:
-    for name in ("from_id", "pl_from", "tl_from", "page_id", "from_page"):
-        if hasattr(model, name):
-            return getattr(model, name)
-    raise AttributeError(f"{model.__name__} has no source page column")
-
-
-def _link_target(model: Any, target: Title) -> list[Any]:
-    for ns_name, title_name in (("namespace", "title"), ("pl_namespace", "pl_title"),
-                                ("tl_namespace", "tl_title")):
-        if hasattr(model, ns_name) and hasattr(model, title_name):
-            return [getattr(model, ns_name) == target.namespace,
-                    getattr(model, title_name) == target.dbkey]
-    raise AttributeError(f"{model.__name__} has no target columns")
 
 
 def init_app(app: Flask) -> None:
