@@ -119,4 +119,5 @@ def read_topics(path: str | Path) -> TopicsFile:
                                 address=values.get("adresse", ""), coords=coords,
                                 description=values.get("description", ""),
                                 extra={k: v for k, v in values.items() if k not in known and v}))
+    out.errors.sort(key=lambda e: int(e.split(" ")[1]))
     return out
