@@ -118,9 +118,11 @@ def load_user() -> None:
     g.user = None
     user_id = session.get("user_id")
     if user_id:
+        from sqlalchemy.orm import joinedload
+
         from ..models import User
 
-        user = get_session().get(User, int(user_id))
+        user = get_session().get(User, int(user_id), options=[joinedload(User.groups)])
         if user is not None and session.get("user_token") == user_token(user):
             g.user = user
         else:
