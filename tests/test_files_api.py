@@ -137,6 +137,28 @@ def test_api_upload_warnings_imageinfo_allimages(app) -> None:
                 iiprop="size", formatversion=2)["query"]["pages"]
     assert sorted((p["title"], p["imageinfo"][0]["size"]) for p in pages) == [
         ("Fichier:Arbre.png", len(png())), ("Fichier:Mur.jpg", len(photo))]
+    mine = api(client, action="query", list="allimages", aiuser="Uploader")["query"]
+    assert len(mine["allimages"]) == 2
+    nobody = api(client, action="query", list="allimages", aiuser="Admin")["query"]
+    assert nobody["allimages"] == []
+    thumbmime = api(client, action="query", prop="imageinfo", titles="Fichier:Mur.jpg",
+                    iiprop="url|thumbmime", iiurlwidth=20, formatversion=2)
+    assert thumbmime["query"]["pages"][0]["imageinfo"][0]["thumbmime"] == "image/jpeg"
+    import datetime as dt
+
+    from wikiengine.db import session_scope
+    from wikiengine.models import Image
+
+    with app.app_context(), session_scope(app) as s:  # Mur.jpg uploaded a day earlier
+        mur = s.get(Image, "Mur.jpg")
+        mur.timestamp = mur.timestamp - dt.timedelta(days=1)
+    newest = api(client, action="query", list="allimages", aisort="timestamp",
+                 aidir="older", ailimit=1)
+    assert [f["name"] for f in newest["query"]["allimages"]] == ["Arbre.png"]
+    older = api(client, action="query", list="allimages", aisort="timestamp", aidir="older",
+                ailimit=1, aicontinue=newest["continue"]["aicontinue"])
+    assert [f["name"] for f in older["query"]["allimages"]] == ["Mur.jpg"]
+    assert "continue" not in older
     first = api(client, action="query", list="allimages", ailimit=1)
     assert first["continue"]["aicontinue"] == "Mur.jpg"
 

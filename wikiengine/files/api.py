@@ -241,7 +241,7 @@ class ImageInfo(props_links.ImageInfo):
               P("limit", "limit", default=1, min=1, max=500, highmax=5000),
               P("start", "timestamp"), P("end", "timestamp"),
               P("urlwidth", "integer", default=-1), P("urlheight", "integer", default=-1),
-              P("urlparam", "string", default=""), P("continue", "string"),
+              P("continue", "string"),
               P("localonly", "boolean"))
 
     def run(self, ctx: ApiContext, pageset: Any, mgr: Any) -> None:
@@ -283,6 +283,8 @@ class ImageInfo(props_links.ImageInfo):
         thumb_height = max(1, round(image.height * width / max(image.width, 1)))
         info.update(thumburl=_absolute(ctx, thumb_url(image, width)), thumbwidth=width,
                     thumbheight=thumb_height)
+        if "thumbmime" in set(self.read(ctx)["prop"] or ()):
+            info["thumbmime"] = f"{image.major_mime}/{image.minor_mime}"
         info["responsiveUrls"] = {
             f"{f:g}": _absolute(ctx, thumb_url(image, round(width * f)))
             for f in (1.5, 2) if round(width * f) < image.width}
@@ -334,6 +336,10 @@ class AllImages(ListModule):
                 raise ApiError("invalidsha1hash") from None
         if v["sha1base36"]:
             q = q.where(Image.sha1 == v["sha1base36"].lower().rjust(31, "0"))
+        if v["user"]:
+            from ..models import Actor
+
+            q = q.join(Actor, Actor.actor_id == Image.actor_id).where(Actor.name == v["user"])
         if v["mime"]:
             q = q.where((Image.major_mime + "/" + Image.minor_mime).in_(v["mime"]))
         q = q.order_by(*order).limit(v["limit"] + 1)
