@@ -30,7 +30,11 @@ def _send(key: str, mime: str, name: str) -> Response:
         abort(404)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=mime, conditional=True, max_age=86400)
+    # Archived versions never change; a current version or its thumbnails change with a
+    # new upload under the same URL, so browsers check again after ten minutes (ETag).
+    immutable = key.startswith("archive/")
+    response = send_file(path, mimetype=mime, conditional=True,
+                         max_age=365 * 86400 if immutable else 600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
