@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
     licences.register_parser_function(app)
     reg = app.extensions.get("registry")
     if reg is not None:
-        from .service import on_page_deleted, on_page_moved
+        from .lifecycle import on_page_deleted, on_page_moved
 
         reg.on("page_deleted", on_page_deleted)
         reg.on("page_moved", on_page_moved)

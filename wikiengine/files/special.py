@@ -17,7 +17,7 @@ from ..namespaces import FILE
 from ..rendering import site_namespaces
 from ..store.errors import PermissionDenied
 from ..title import Title
-from . import licences, service, stash
+from . import licences, lifecycle, service, stash
 from .verify import UploadError
 
 WARNING_TEXT = {
@@ -153,7 +153,7 @@ def file_delete(sub: str | None) -> Response:
         return redirect(page_url(title), 303)
     db = get_session()
     try:
-        service.delete_file(db, current_user(), title, request.form.get("wpReason", "")[:500])
+        lifecycle.delete_file(db, current_user(), title, request.form.get("wpReason", "")[:500])
     except UploadError as exc:
         db.rollback()
         flash(exc.translated(), "error")
@@ -171,7 +171,7 @@ def file_restore(sub: str | None) -> Response:
         return redirect(page_url(title), 303)
     db = get_session()
     try:
-        service.restore_file(db, current_user(), title, request.form.get("wpReason", "")[:500])
+        lifecycle.restore_file(db, current_user(), title, request.form.get("wpReason", "")[:500])
     except UploadError as exc:
         db.rollback()
         flash(exc.translated(), "error")
