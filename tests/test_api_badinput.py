@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from api_helpers import api, csrf, logged_in
@@ -91,7 +92,8 @@ NAMES = ["title", "titles", "text", "prop", "list", "meta", "generator", "limit"
          "gapprefix", "generator", "cmtitle", "list", "rcstart"]
 VALUES = st.one_of(st.text(max_size=40), st.sampled_from(
     ["max", "-1", "0", "99999999999999999999", "|||", "\x1fa\x1fb", "2026-13-45T99:00:00Z",
-     "allpages", "revisions|info", "*", "new", "edit=sysop", "Spécial:X", "a|b|c", "+\\"]))
+     "allpages", "revisions|info", "*", "new", "edit=sysop", "Spécial:X", "a|b|c", "+\\",
+     "Page", "Page|Autre", "1", "2", "", "Nouvelle page", "127.0.0.1"]))
 
 
 @settings(max_examples=120, deadline=None,
@@ -117,3 +119,37 @@ def test_oversized_body_answers_json(app, client) -> None:
                                             "format": "json"})
     assert resp.status_code == 200 and resp.mimetype == "application/json"
     assert resp.get_json()["error"]["code"] == "toobig"
+
+
+WRITE_ACTIONS = ["edit", "move", "delete", "undelete", "protect", "purge", "watch", "rollback",
+                 "parse", "compare", "query"]
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(action=st.sampled_from(WRITE_ACTIONS),
+       params=st.dictionaries(st.sampled_from(NAMES + ["appendtext", "prependtext",
+                                                       "sectiontitle", "createonly",
+                                                       "nocreate", "md5", "undoafter",
+                                                       "baserevid", "starttimestamp",
+                                                       "noredirect", "movetalk", "reason",
+                                                       "cascade", "timestamps", "unwatch",
+                                                       "torelative", "oldid", "page"]),
+                              VALUES, max_size=6))
+def test_random_writes_by_a_sysop_never_crash(admin_client, action, params) -> None:
+    client, token = admin_client
+    params = {k: v for k, v in params.items() if k != "token"}
+    resp = client.post("/w/api.php", data={**params, "action": action, "format": "json",
+                                            "token": token})
+    assert resp.status_code == 200
+    data = json.loads(resp.get_data(as_text=True))
+    code = data.get("error", {}).get("code", "") if isinstance(data, dict) else ""
+    assert not code.startswith("internal_api_error"), (action, params, data)
+
+
+@pytest.fixture
+def admin_client(app):
+    client = logged_in(app)
+    api(client, action="edit", title="Page", text="== Un ==\na\n== Deux ==\nb",
+        token=csrf(client))
+    return client, csrf(client)
