@@ -296,6 +296,15 @@ def test_bad_input(sync: Sync, tmp_path: Path) -> None:
             "127.0.0.1:9"))
     rc, out = run_bot(dead, "bots.sync", "pull", "-page:Brest", "-source:oracle:en")
     assert rc == 2 and "la source injoignable" in out, out
+    local_family = dead / "families" / "local_family.py"
+    local_family.write_text(re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:9", local_family.read_text()))
+    rc, out = run_bot(dead, "bots.sync", "status", "-source:oracle:en")
+    assert rc == 2 and "le wiki local injoignable" in out and "Traceback" not in out, out
+    # no configuration at all: told to run bots.family, nothing contacted
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    rc, out = run_bot(empty, "bots.sync", "status")
+    assert rc == 2 and "lancez d'abord python -m bots.family" in out, out
 
 
 def test_pull_simulate_writes_nothing_and_red_links(sync: Sync, tmp_path: Path) -> None:
