@@ -137,3 +137,21 @@ def test_thumbnails_of_every_format(app) -> None:
     if resp.status_code == 302:
         resp = client.get(resp.headers["Location"])
     assert resp.mimetype == "image/svg+xml" and resp.data == svg
+
+
+def test_gallery_and_media_link(app) -> None:
+    client = logged_in(app)
+    _upload(app, "Quai.jpg", jpeg(600, 400))
+    _upload(app, "Phare.jpg", jpeg(400, 600, color=(30, 30, 30)))
+    api(client, action="edit", title="Port", token=csrf(client),
+        text="<gallery>\nFichier:Quai.jpg|Le quai\nFichier:Phare.jpg|Le phare\n</gallery>\n"
+             "[[Média:Quai.jpg|la photo du quai]]")
+    html = client.get("/wiki/Port").get_data(as_text=True)
+    gallery = html.split('<ul class="gallery')[1].split("</ul>")[0]
+    thumbs = re.findall(r'src="([^"]+/thumb/[^"]+)"', gallery)
+    assert len(thumbs) == 2
+    for url in thumbs:
+        got = client.get(url[url.index("/images/"):])
+        assert got.status_code == 200 and got.mimetype == "image/jpeg"
+    media = re.search(r'<a href="([^"]+)"[^>]*>la photo du quai</a>', html).group(1)
+    assert client.get(media[media.index("/images/"):]).data == jpeg(600, 400)
