@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bots.journee import charts, pages
-from bots.journee.__main__ import duration, parse
+from bots.journee.cli import duration, parse
 from bots.journee.activity import Activity, PageFacts
 from bots.journee.bot import Journee, JourneeError
 from bots.journee.topics import TopicsError, read_topics
@@ -105,3 +105,11 @@ def test_extract_and_map() -> None:
     para = pages.extract(text)
     assert para.startswith("Le lavoir du Pilier Rouge est un lavoir public") and "<ref" not in para
     assert pages.map_markup([(48.4, -4.48, "A")]) == "{{#display_map:48.4,-4.48~A~[[A]]|height=400}}"
+
+
+def test_no_pywikibot_configuration(tmp_path: Path) -> None:
+    from bots_harness import run_bot
+
+    (tmp_path / "pwb").mkdir()
+    rc, out = run_bot(tmp_path / "pwb", "bots.journee", "report", "--theme", "Lavoirs", "--date", "2026-03-08")
+    assert rc == 2 and "pas de user-config.py" in out and "Traceback" not in out, out
