@@ -159,6 +159,8 @@ def test_api_upload_warnings_imageinfo_allimages(app) -> None:
                 ailimit=1, aicontinue=newest["continue"]["aicontinue"])
     assert [f["name"] for f in older["query"]["allimages"]] == ["Mur.jpg"]
     assert "continue" not in older
+    broken = api(client, action="query", list="allimages", aisort="timestamp", aicontinue="x")
+    assert broken["error"]["code"] == "badcontinue"
     first = api(client, action="query", list="allimages", ailimit=1)
     assert first["continue"]["aicontinue"] == "Mur.jpg"
 

@@ -290,6 +290,23 @@ class ImageInfo(props_links.ImageInfo):
             for f in (1.5, 2) if round(width * f) < image.width}
 
 
+def _after(value: str, desc: bool) -> Any:
+    """The rows from the continuation ``timestamp|name`` on (keyset: inserts meanwhile
+    neither repeat nor skip a file)."""
+    import datetime as _dt
+
+    from sqlalchemy import and_, or_
+
+    stamp, _sep, name = value.partition("|")
+    try:
+        when = _dt.datetime.strptime(stamp, "%Y%m%d%H%M%S")
+    except ValueError:
+        raise ApiError("badcontinue") from None
+    if desc:
+        return or_(Image.timestamp < when, and_(Image.timestamp == when, Image.name <= name))
+    return or_(Image.timestamp > when, and_(Image.timestamp == when, Image.name >= name))
+
+
 @query_module
 class AllImages(ListModule):
     name, prefix, classname = "allimages", "ai", "ApiQueryAllImages"
@@ -307,6 +324,8 @@ class AllImages(ListModule):
         desc = v["dir"] in ("descending", "older")
         q = select(Image)
         if v["sort"] == "timestamp":
+            if v["continue"] is not None:
+                q = q.where(_after(v["continue"], desc))
             if v["start"] is not None:
                 q = q.where(Image.timestamp <= v["start"] if desc
                             else Image.timestamp >= v["start"])
@@ -343,15 +362,11 @@ class AllImages(ListModule):
         if v["mime"]:
             q = q.where((Image.major_mime + "/" + Image.minor_mime).in_(v["mime"]))
         q = q.order_by(*order).limit(v["limit"] + 1)
-        if v["sort"] == "timestamp" and v["continue"]:
-            offset = v["continue"].partition("|")[2]
-            q = q.offset(int(offset)) if offset.isdigit() else q
         rows, nxt = split_rows(list(ctx.db.scalars(q)), v["limit"])
         if nxt is None:
             return rows, None
         if v["sort"] == "timestamp":
-            done = int((v["continue"] or "|0").partition("|")[2] or 0) + len(rows)
-            return rows, f"|{done}"
+            return rows, f"{nxt.timestamp:%Y%m%d%H%M%S}|{nxt.name}"
         return rows, nxt.name
 
     def item(self, ctx: ApiContext, v: dict[str, Any], row: Any) -> dict[str, Any]:
