@@ -33,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "LOGIN_RATE_LIMIT": (5, 300),  # attempts per name and address, seconds
     "SQL_ECHO": False,
+    "TIMEZONE": "Europe/Paris",           # dates shown and ~~~~ signatures
+    "EDIT_TOKEN_MAX_AGE": 86400,          # seconds an edit token stays valid
+    "PAGE_CACHE_BYTES": 64 * 1024 * 1024,  # anonymous page cache per worker; 0 turns it off
+    "PROXY_COUNT": 0,                     # reverse proxies in front (X-Forwarded-For trust)
 }
 
 
