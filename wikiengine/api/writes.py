@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from ..models import Page, Watchlist
 from ..store import errors as store_errors_module
+from ..store import watchlist as store_watchlist
 from ..title import Title
 from .context import ApiContext, site_namespaces
 from .errors import ApiError
@@ -85,17 +86,7 @@ def watched(ctx: ApiContext, title: Title) -> bool:
 
 def set_watch(ctx: ApiContext, title: Title, watch: bool) -> None:
     """Watch or unwatch ``title`` and its talk/subject page (MediaWiki keeps both rows)."""
-    if ctx.user.is_anon or title.namespace < 0:
-        return
-    pair = [title.subject_page(), title.talk_page()]
-    for t in pair:
-        ctx.db.execute(delete(Watchlist).where(
-            Watchlist.user_id == ctx.user.user_id, Watchlist.namespace == t.namespace,
-            Watchlist.title == t.dbkey))
-        if watch:
-            ctx.db.add(Watchlist(user_id=ctx.user.user_id, namespace=t.namespace,
-                                 title=t.dbkey))
-    ctx.db.flush()
+    store_watchlist.set_watch(ctx.db, ctx.user, title, watch)
 
 
 #: MediaWiki 1.39's default watchlist preferences (``$wgDefaultUserOptions``).

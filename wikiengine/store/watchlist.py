@@ -1,5 +1,9 @@
 """Watchlists: watching a page watches its talk page too (as in MediaWiki), unwatching
-both; the recent changes of watched pages for Special:Watchlist and ``list=watchlist``."""
+both; the recent changes of watched pages for Special:Watchlist and ``list=watchlist``.
+
+The one watchlist implementation: the web views (watch/unwatch actions, the edit form,
+Special:EditWatchlist) and the API (``watch``, ``watchlist=`` on writes) all call
+``set_watch``/``is_watched``/``watched_titles`` here."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -9,6 +13,7 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from wikiengine.models import RecentChange, User, Watchlist, utcnow
+from wikiengine.namespaces import Namespaces
 from wikiengine.title import Title
 
 from ._sql import insert_ignore
@@ -54,6 +59,33 @@ def is_watching(session: Session, user: User, title: Title) -> bool:
         Watchlist.user_id == user.user_id, Watchlist.namespace == title.namespace,
         Watchlist.title == title.dbkey))
     return row is not None and (row.expiry is None or row.expiry > utcnow())
+
+
+def is_watched(session: Session, user: User, title: Title) -> bool:
+    """Whether the user watches ``title``'s subject page (so a talk page reads as watched
+    when its article is, as MediaWiki pairs them); False for visitors and special pages."""
+    if user.user_id is None or title.namespace < 0:
+        return False
+    return is_watching(session, user, title.subject_page())
+
+
+def set_watch(session: Session, user: User, title: Title, watch_it: bool) -> None:
+    """Watch or unwatch ``title`` and its talk/subject page (no commit). Does nothing for
+    visitors and special pages, which have no watchlist rows (the callers' forms and the
+    API answer those cases themselves)."""
+    if user.user_id is None or title.namespace < 0:
+        return
+    if watch_it:
+        watch(session, user, title)
+    else:
+        unwatch(session, user, title)
+    session.flush()
+
+
+def watched_titles(session: Session, user: User,
+                   namespaces: Namespaces | None = None) -> list[Title]:
+    """The titles on the user's watchlist, subject and talk pages alike, sorted."""
+    return [Title.make(row.namespace, row.title, namespaces) for row in watched(session, user)]
 
 
 def watched(session: Session, user: User) -> list[Watchlist]:

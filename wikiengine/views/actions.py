@@ -4,7 +4,7 @@ Owns the confirmation forms (GET shows a form, POST with a valid edit token acts
 changes on GET), the server-side rights check of each action (``common.require``, the
 store's ``user_can``) and calling the store function that does the work, in one transaction
 committed here. Watchlist rows are written here (subject and talk page together, as in
-MediaWiki) through ``set_watch``, which the edit form and the API reuse.
+MediaWiki) by ``store.watchlist`` through ``set_watch``, which the edit form reuses.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import Any
 from flask import flash, redirect, request
 from flask.wrappers import Response
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
 
 from ..db import get_session
 from ..title import Title
@@ -31,39 +30,20 @@ EXPIRIES = {"infinite": None, "1 hour": _dt.timedelta(hours=1),
 
 # -- watchlist ---------------------------------------------------------------------------
 def is_watched(title: Title) -> bool:
-    from ..models import Watchlist
+    """Whether the current user watches ``title`` (``store.watchlist.is_watched``)."""
+    from ..store import watchlist
 
-    user = current_user()
-    if not is_registered(user):
-        return False
-    subject = title.subject_page()
-    return get_session().scalar(select(Watchlist.wl_id).where(
-        Watchlist.user_id == user.user_id, Watchlist.namespace == subject.namespace,
-        Watchlist.title == subject.dbkey)) is not None
+    return watchlist.is_watched(get_session(), current_user(), title)
 
 
 def set_watch(title: Title, watch: bool, user: Any = None) -> None:
     """Add or remove ``title`` and its talk page on the user's watchlist (no commit)."""
-    from ..models import Watchlist
+    from ..store import watchlist
 
     user = user if user is not None else current_user()
-    if not is_registered(user) or title.namespace < 0:
+    if not is_registered(user):
         return
-    db = get_session()
-    pair = [title.subject_page(), title.talk_page()]
-    if not watch:
-        for t in pair:
-            db.execute(delete(Watchlist).where(
-                Watchlist.user_id == user.user_id, Watchlist.namespace == t.namespace,
-                Watchlist.title == t.dbkey))
-        return
-    for t in pair:
-        exists = db.scalar(select(Watchlist.wl_id).where(
-            Watchlist.user_id == user.user_id, Watchlist.namespace == t.namespace,
-            Watchlist.title == t.dbkey))
-        if exists is None:
-            db.add(Watchlist(user_id=user.user_id, namespace=t.namespace, title=t.dbkey))
-    db.flush()
+    watchlist.set_watch(get_session(), user, title, watch)
 
 
 def _watch(title: Title, watch: bool) -> Response:

@@ -188,7 +188,7 @@ def watchlist(_sub: str | None) -> Response:
 
 
 def edit_watchlist(_sub: str | None) -> Response:
-    from ..models import Watchlist
+    from ..store import watchlist
     from .actions import set_watch
 
     user = current_user()
@@ -206,10 +206,8 @@ def edit_watchlist(_sub: str | None) -> Response:
 
         flash(_("%(n)s titles were removed from your watchlist.", n=removed), "success")
         return redirect(special_url("EditWatchlist"), 303)
-    rows = db.execute(select(Watchlist.namespace, Watchlist.title)
-                      .where(Watchlist.user_id == user.user_id)
-                      .order_by(Watchlist.namespace, Watchlist.title)).all()
-    titles = [Title.make(ns, t, namespaces()) for ns, t in rows if ns % 2 == 0]
+    titles = [t for t in watchlist.watched_titles(db, user, namespaces())
+              if t.namespace % 2 == 0]
     return render("special/editwatchlist.html", heading=_("Edit watchlist"), titles=titles)
 
 
