@@ -41,6 +41,23 @@ def _code(app, user_id: int | None, action: str, title: str | None = None,  # ty
         return None
 
 
+def test_group_table_cached_per_settings(app) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        app.config["ANONYMOUS_EDIT"] = False
+        first = permissions.group_permissions()
+        assert permissions.group_permissions() is first  # not rebuilt on every call
+        app.config["ANONYMOUS_EDIT"] = True  # a changed setting gives a new table
+        assert "edit" in permissions.group_permissions()["*"]
+        app.config["GROUP_PERMISSIONS"] = {"user": {"move": False}, "patrol": {"patrol": True}}
+        changed = permissions.group_permissions()
+        assert "move" not in changed["user"] and changed["patrol"] == frozenset({"patrol"})
+        app.config["GROUP_PERMISSIONS"] = {}
+        app.config["ANONYMOUS_EDIT"] = False
+        assert permissions.group_permissions() is first
+        with pytest.raises(TypeError):
+            first["*"] = frozenset()  # type: ignore[index]
+
+
 def test_group_rights_match_mediawiki(app, people) -> None:
     table = permissions.group_permissions({"ANONYMOUS_EDIT": False})
     assert "read" in table["*"] and "edit" not in table["*"]

@@ -10,7 +10,9 @@ namespace rules, page protection (``page_restrictions``/``protected_titles``) an
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import ipaddress
+import types
 from typing import Any, Mapping
 
 from sqlalchemy import or_, select
@@ -81,19 +83,34 @@ def settings() -> Mapping[str, Any]:
     return _config_module.DEFAULTS
 
 
-def group_permissions(conf: Mapping[str, Any] | None = None) -> dict[str, frozenset[str]]:
-    """The effective rights per group for the site's settings."""
+def group_permissions(conf: Mapping[str, Any] | None = None) -> Mapping[str, frozenset[str]]:
+    """The effective rights per group for the site's settings (read-only).
+
+    Built once per distinct set of the settings it depends on (``ANONYMOUS_EDIT``,
+    ``PRIVATE_WIKI``, ``GROUP_PERMISSIONS``) and cached: every permission check asks for it,
+    and a setting changed at run time (tests, ``wikiengine`` commands) gives a new table."""
     conf = conf if conf is not None else settings()
+    overrides = conf.get("GROUP_PERMISSIONS") or {}
+    key = (bool(conf.get("ANONYMOUS_EDIT", False)), bool(conf.get("PRIVATE_WIKI", False)),
+           tuple(sorted((str(group), tuple(sorted((str(r), bool(a)) for r, a in changes.items())))
+                        for group, changes in overrides.items())))
+    return _group_table(key)
+
+
+@functools.lru_cache(maxsize=32)
+def _group_table(key: tuple[bool, bool, tuple[tuple[str, tuple[tuple[str, bool], ...]], ...]]
+                 ) -> Mapping[str, frozenset[str]]:
+    anonymous_edit, private_wiki, overrides = key
     table = {group: set(rights) for group, rights in DEFAULT_GROUP_PERMISSIONS.items()}
-    if not conf.get("ANONYMOUS_EDIT", False):
+    if not anonymous_edit:
         table["*"] -= {"edit", "createpage", "createtalk"}
-    if conf.get("PRIVATE_WIKI", False):
+    if private_wiki:
         table["*"] -= {"read"}
-    for group, changes in (conf.get("GROUP_PERMISSIONS") or {}).items():
+    for group, changes in overrides:
         rights = table.setdefault(group, set())
-        for right, allowed in changes.items():
+        for right, allowed in changes:
             (rights.add if allowed else rights.discard)(right)
-    return {group: frozenset(rights) for group, rights in table.items()}
+    return types.MappingProxyType({group: frozenset(rights) for group, rights in table.items()})
 
 
 def implicit_groups(user: User, conf: Mapping[str, Any] | None = None) -> list[str]:
