@@ -3,6 +3,8 @@ with a database PageSource (templates, red/blue links), the parser cache (hit, m
 ``page.touched`` bump, version and options in the key), and the escaped-text fallback."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -171,3 +173,49 @@ def test_interwiki_and_interlanguage_links(app) -> None:
     with app.app_context():
         assert rendering.site_config().interwiki["quartiers"].local
         assert "wikipedia" not in rendering.site_config().interwiki
+
+
+def test_links_to_redirects_get_mw_redirect_class(app) -> None:
+    _save(app, "Nouveau nom", "la page")
+    _save(app, "Ancien nom", "#REDIRECTION [[Nouveau nom]]")
+    _save(app, "Liens", "[[Ancien nom]] et [[Nouveau nom]]")
+    with tx(app) as s:
+        source = rendering.DbPageSource(s)
+        assert source.redirects_many([Title.new("Ancien nom"), Title.new("Nouveau nom"),
+                                      Title.new("Absente")]) == {"Ancien_nom"}
+    html = _render(app, "Liens").html
+    assert html.count("mw-redirect") == 1
+    links = dict((text, tag) for tag, text in re.findall(r"(<a [^>]*>)([^<]*)</a>", html))
+    assert 'class="mw-redirect"' in links["Ancien nom"]
+    assert "mw-redirect" not in links["Nouveau nom"]
+
+
+def test_ifexist_knows_registered_special_pages(app) -> None:
+    _save(app, "Spéciales", "{{#ifexist:Special:RecentChanges|oui|non}}/"
+                            "{{#ifexist:special:watchlist/Anna|oui|non}}/"
+                            "{{#ifexist:Special:PageQuiNExistePas|oui|non}}")
+    assert "oui/oui/non" in _render(app, "Spéciales").html
+
+
+@pytest.mark.parametrize("text,expiry", [
+    ("Il est {{CURRENTTIME}}.", 3600),
+    ("Année {{LOCALYEAR}}.", 3600),
+    ("{{#time:H:i}}", 3600),
+    ("{{#time:Y|2020-05-01}} {{PAGENAME}}", None),
+])
+def test_clock_output_expires_from_the_parser_cache(app, text: str, expiry) -> None:  # type: ignore[no-untyped-def]
+    _save(app, "Horloge", text)
+    output = _render(app, "Horloge")
+    assert output.cache_expiry == expiry
+    assert cache.deserialize(cache.serialize(output)).cache_expiry == expiry
+    with tx(app) as s:  # a fresh entry is served within its expiry
+        page = revisions.get_page(s, Title.new("Horloge"))
+        assert cache.get(s, page, page.latest, rendering.parser_options()) is not None
+        entry = s.scalars(select(ParserCacheEntry)
+                          .where(ParserCacheEntry.page_id == page.page_id)).one()
+        entry.cached = entry.cached - dt.timedelta(hours=2)
+        page.touched = page.touched - dt.timedelta(hours=3)
+    with tx(app) as s:  # two hours later: a clock page is re-rendered, others still served
+        page = revisions.get_page(s, Title.new("Horloge"))
+        hit = cache.get(s, page, page.latest, rendering.parser_options())
+        assert (hit is None) == (expiry is not None)

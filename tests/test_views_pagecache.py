@@ -117,3 +117,18 @@ def test_file_pages_are_not_cached(app):
     reader.get("/wiki/Fichier:Phare.jpg")
     reader.get("/wiki/Fichier:Phare.jpg")
     assert len(cache) == before
+
+
+def test_clock_pages_are_not_kept_whole(app, client):
+    cache = app.extensions["page_cache"]
+    make_user(app, "Alice")
+    editor = app.test_client()
+    login(editor, "Alice")
+    save(editor, "Horloge", "Il est {{CURRENTTIME}}.")
+    save(editor, "Fixe", "Toujours pareil.")
+    reader = app.test_client()
+    before = len(cache)
+    assert reader.get("/wiki/Horloge").status_code == 200
+    assert len(cache) == before  # a page showing the time must follow the clock
+    assert reader.get("/wiki/Fixe").status_code == 200
+    assert len(cache) == before + 1

@@ -2,7 +2,8 @@
 
 Key: page id, revision id, a hash of the parser options that change the HTML, and
 ``PARSER_VERSION`` (conventions #11). An entry is valid only while it is newer than
-``page.touched`` (bumped by edits, template edits and link-target creations/deletions).
+``page.touched`` (bumped by edits, template edits and link-target creations/deletions) and,
+for clock-dependent output, younger than its ``cache_expiry``.
 Writes go through their own short transaction on a separate connection: filling the cache
 from a page view never depends on (or blocks) the caller's transaction, and a failed cache
 write only costs a re-parse later.
@@ -10,6 +11,7 @@ write only costs a re-parse later.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import hashlib
 import json
 import logging
@@ -87,6 +89,7 @@ def serialize(output: Any) -> str:
         "display_title": output.display_title,
         "flags": sorted(output.flags),
         "modules": output.modules,
+        "cache_expiry": getattr(output, "cache_expiry", None),
     }
     return json.dumps(data, ensure_ascii=False, default=str)
 
@@ -116,6 +119,7 @@ def deserialize(blob: str) -> Any:
     out.display_title = data["display_title"]
     out.flags = set(data["flags"])
     out.modules = data["modules"]
+    out.cache_expiry = data.get("cache_expiry")
     return out
 
 
@@ -130,9 +134,18 @@ def get(session: Session, page: Page, rev_id: int, options: Any) -> Any:
     if touched is None or entry.cached <= touched:
         return None
     try:
-        return deserialize(entry.value)
+        output = deserialize(entry.value)
     except (ValueError, KeyError, TypeError):
         return None
+    # Clock-dependent output ({{CURRENTTIME}}, #time of now) expires after its TTL.
+    if output.cache_expiry is not None and _aware(entry.cached) + _dt.timedelta(
+            seconds=output.cache_expiry) <= _aware(utcnow()):
+        return None
+    return output
+
+
+def _aware(moment: Any) -> Any:
+    return moment.replace(tzinfo=_dt.timezone.utc) if moment.tzinfo is None else moment
 
 
 def put(session: Session, page: Page, rev_id: int, options: Any, output: Any,

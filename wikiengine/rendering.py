@@ -160,6 +160,16 @@ class DbPageSource:
             found.update(wanted[(ns, title)] for ns, title in rows)
         return found
 
+    def special_page_exists(self, name: str) -> bool:
+        """Whether ``Special:name`` is a registered special page (canonical name or alias,
+        any case), for ``{{#ifexist:Special:…}}``; pages come from ``views.special.register``."""
+        from flask import current_app, has_app_context
+
+        if not has_app_context():
+            return False
+        lookup = current_app.extensions.get("special_lookup", {})
+        return name.replace(" ", "_").lower() in lookup
+
     def file_info(self, title: Title) -> Any:
         from wikiengine.parser.source import FileInfo
 

@@ -265,6 +265,8 @@ def _time(ctx: Any, args: list, local: bool) -> str:
         except (ZoneInfoNotFoundError, ValueError):
             zone = UTC
     now = ctx.site.clock() if hasattr(ctx.site, "clock") else dt.datetime.now(UTC)
+    if not date.strip() and hasattr(ctx.output, "update_cache_expiry"):
+        ctx.output.update_cache_expiry(3600)  # shows the current time: re-render within the hour
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     try:

@@ -46,6 +46,9 @@ class ParserOutput:
     flags: set[str] = field(default_factory=set)
     #: extension modules / styles requested (ResourceLoader names)
     modules: list[str] = field(default_factory=list)
+    #: seconds this output may stay in the parser cache (None: until the page changes);
+    #: lowered by clock-dependent content (``ParserOutput::updateCacheExpiry``)
+    cache_expiry: int | None = None
 
     def add_link(self, title: Any) -> None:
         self.links.setdefault(title.prefixed_dbkey, title)
@@ -65,3 +68,8 @@ class ParserOutput:
 
     def set_flag(self, flag: str) -> None:
         self.flags.add(flag)
+
+    def update_cache_expiry(self, seconds: int) -> None:
+        """Keep the shortest expiry asked for (MediaWiki's ``updateCacheExpiry``)."""
+        if self.cache_expiry is None or seconds < self.cache_expiry:
+            self.cache_expiry = max(0, int(seconds))

@@ -16,6 +16,10 @@ from .pplang import (DAYS, MONTHS, MONTHS_ABBR, RTL_LANGUAGES, escape_wikitext, 
 from .site import wfurlencode
 
 # -- clock ------------------------------------------------------------------------------------
+#: Longest time a rendering showing the clock may be cached (CoreMagicVariables::MAX_TTL role).
+CLOCK_CACHE_TTL = 3600
+
+
 def _now(ctx: Any, local: bool) -> _dt.datetime:
     now = ctx.site.clock()
     if now.tzinfo is None:
@@ -128,6 +132,7 @@ def magic_variable(pp: Any, mid: str, frame: Any) -> str:
     if mid == "=":
         return "="
     if mid.startswith(("current", "local")) and mid not in ("currentversion",):
+        ctx.output.update_cache_expiry(CLOCK_CACHE_TTL)
         local = mid.startswith("local")
         kind = mid[5:] if local else mid[7:]
         return _date_var(pp, kind, _now(ctx, local))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, g, redirect, request
 from flask.wrappers import Response
 from flask_babel import gettext as _
 
@@ -60,7 +60,8 @@ def _view_or_cached(title: Title) -> Any:
     body = pagecache.get(cache_key)
     if body is None:
         response = handle(title)
-        if response.status_code == 200 and not response.direct_passthrough:
+        if (response.status_code == 200 and not response.direct_passthrough
+                and not g.get("uncacheable_page")):
             pagecache.put(cache_key, response.get_data())
             response.headers["Vary"] = "Accept-Language, Cookie"
         return response
@@ -187,8 +188,11 @@ def render_html(title: Title, text: str, revision: Any = None, *, page: Any = No
     db = get_session()
     options = rendering.parser_options(current_user() if preview else None,
                                        **({"preview": True} if preview else {}))
-    return rendering.render_revision(db, title, text, page=page, revision=revision,
-                                     options=options, use_cache=not preview)
+    output = rendering.render_revision(db, title, text, page=page, revision=revision,
+                                       options=options, use_cache=not preview)
+    if getattr(output, "cache_expiry", None) is not None:
+        g.uncacheable_page = True  # shows the clock: never kept whole in the page cache
+    return output
 
 
 def _missing(title: Title) -> Response:
