@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,10 @@ class Day:
         self.landing = f"Projet:Wiki-journées/{date} {THEME}"
 
     def run(self, *args: str) -> tuple[int, str]:
-        return run_bot(self.pwb, "bots.journee", *args, "--theme", THEME, "--date", self.date, timeout=600)
+        began = time.monotonic()
+        result = run_bot(self.pwb, "bots.journee", *args, "--theme", THEME, "--date", self.date, timeout=600)
+        print(f"bots.journee {' '.join(args)}: {time.monotonic() - began:.1f} s")
+        return result
 
     def text(self, title: str) -> str:
         return self.reader.page(title)["text"]
@@ -229,3 +233,84 @@ def test_bad_topics_file_good_lines_still_written(day: Day) -> None:
     assert rc == 0, out
     rc, out = run_bot(day.pwb, "bots.journee", "follow", "--theme", "Inconnu", "--date", day.date, "--cycles", "1")
     assert rc == 2 and "lancez d'abord prepare" in out, out
+
+
+class SwitchProxy:
+    """A loopback HTTP proxy in front of the wiki that can be switched off (connections closed
+    without an answer, as while the wiki restarts) and on again."""
+
+    def __init__(self, target: str) -> None:
+        import http.server
+        import threading
+
+        self.target, self.down, self.refused = target, False, 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.down:
+                    proxy.refused += 1
+                    self.close_connection = True
+                    return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = requests.request(self.command, proxy.target + self.path, data=body or None,
+                                          headers=headers, timeout=120, allow_redirects=False)
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() in ("set-cookie", "location", "content-type"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = _forward
+
+            def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_follow_survives_a_wiki_restart(day: Day, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    rc, out = day.run("prepare")
+    assert rc == 0, out
+    proxy = SwitchProxy(day.url)
+    pwb = tmp_path / "pwb-proxy"
+    family.run([f"-api:{proxy.url}/w/api.php", "-name:local", "-user:JourneeBot",
+                f"-password:{BOT_PASSWORD}", f"-dir:{pwb}", "-default", "-putthrottle:0"])
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "PYWIKIBOT_DIR": str(pwb),
+           "LANG": "C.UTF-8", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "bots.journee", "follow", "--theme", THEME, "--date", day.date,
+                             "--every", "2s", "--cycles", "3", "--retry-wait", "1s"],
+                            cwd=Path(__file__).resolve().parents[1], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "cycle 1 :" in line:
+                proxy.down = True
+                time.sleep(20)  # longer than pywikibot's own retries (2 + 4 + 8 s)
+                proxy.down = False
+        assert proc.wait(timeout=300) == 0, "".join(lines)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proxy.close()
+    out = "".join(lines)
+    # pywikibot retried (and logged) the refused requests, then gave up; the loop waited and
+    # went on to its third update
+    assert proxy.refused > 0 and "cycle 3 :" in out and "wiki injoignable ou en erreur" in out, out
+    assert "== Tableau de bord ==" in day.text(day.landing)
