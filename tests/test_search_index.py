@@ -255,3 +255,17 @@ def test_editing_a_template_reindexes_the_pages_that_use_it(wiki) -> None:
     assert search.flush(app=wiki)
     assert titles(wiki, "dimanche", namespaces=[0]) == ["Marché de Saint-Martin"]
     assert titles(wiki, "samedi", namespaces=[0]) == []
+
+
+def test_imported_pages_are_indexed(wiki) -> None:
+    from dumps.loader import import_dump
+
+    with wiki.app_context():
+        report = import_dump(wiki, DATA / "import.xml")
+    assert report is not None
+    assert search.flush(app=wiki)
+    with wiki.app_context():
+        hits = search.search("fontaine lavoir", namespaces=[0]).hits
+        assert [h.title for h in hits] == ["Fontaine de Kerangoff"]
+        assert search.find_title("kerangoff").prefixed_text == "Kerangoff"
+        assert [f["title"] for f in search.prefix_search("kerang")] == ["Fontaine de Kerangoff"]
