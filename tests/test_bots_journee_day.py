@@ -220,6 +220,9 @@ def test_collection_day_from_preparation_to_album(day: Day) -> None:
 
 
 def test_bad_topics_file_good_lines_still_written(day: Day) -> None:
+    rc, out = day.run("prepare", "--topics", str(DATA / "topics_bad.csv"), "-simulate")
+    assert rc == 1 and "ligne 3 :" in out, out
+    assert not day.reader.page(day.landing)["exists"] and not day.reader.page("Lavoir de Recouvrance")["exists"]
     rc, out = day.run("prepare", "--topics", str(DATA / "topics_bad.csv"))
     assert rc == 1, out
     for number in (3, 4, 5, 7, 8, 9):
@@ -229,8 +232,13 @@ def test_bad_topics_file_good_lines_still_written(day: Day) -> None:
     assert "* [[Lavoir de Saint-Pierre]]" in day.text(day.landing)
     rc, out = day.run("prepare", "--topics", str(DATA / "topics_no_title.csv"))
     assert rc == 2 and "colonne(s) manquante(s) : titre" in out, out
-    rc, out = day.run("report")
+    Api(day.url).login("Bob", PASSWORDS["Bob"]).edit("Lavoir sans catégorie", "Un lavoir.")
+    rc, out = day.run("report", "-page:Lavoir sans catégorie")
     assert rc == 0, out
+    report = day.text(f"{day.landing}/Bilan")
+    assert "| [[Lavoir sans catégorie]] || créée || 1 ||" in report and _figure(report, "Pages créées") == 1
+    rc, out = day.run("report", "-nosuchgenerator:x")
+    assert rc == 2 and "option inconnue : -nosuchgenerator:x" in out, out
     rc, out = run_bot(day.pwb, "bots.journee", "follow", "--theme", "Inconnu", "--date", day.date, "--cycles", "1")
     assert rc == 2 and "lancez d'abord prepare" in out, out
 

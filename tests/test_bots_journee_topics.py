@@ -96,8 +96,8 @@ def test_command_line_errors() -> None:
         parse(["prepare", "--theme", "x", "--date", "08/03/2026"])
     with pytest.raises(JourneeError, match="inconnue"):
         parse(["prepare", "--theme=x", "--date=2026-03-08", "--couleur=bleu"])
-    assert parse(["follow", "-theme:Jardins partagés", "--date", "2026-03-08", "--cycles=2"]) == \
-        ("follow", {"theme": "Jardins partagés", "date": "2026-03-08", "cycles": "2"})
+    assert parse(["follow", "-theme:Jardins partagés", "--date", "2026-03-08", "--cycles=2", "-page:Kerinou"]) == \
+        ("follow", {"theme": "Jardins partagés", "date": "2026-03-08", "cycles": "2"}, ["-page:Kerinou"])
 
 
 def test_extract_and_map() -> None:

@@ -81,6 +81,7 @@ class Journee:
             raise JourneeError(f"connexion au wiki impossible : {exc} (lancez d'abord python -m bots.family)") from exc
         self.site.throttle.set_delays(writedelay=0)
         self.simulate = bool(pywikibot.config.simulate)
+        self.extra: list[str] = []  # pages named on the command line (GeneratorFactory)
 
     # --- prepare -------------------------------------------------------------------------------
     def prepare(self, topics_path: str = "", stubs: bool = True) -> TopicsFile:
@@ -107,7 +108,8 @@ class Journee:
         if not page.exists():
             raise JourneeError(f"la page d'accueil {self.day.landing} n'existe pas : lancez d'abord prepare")
         members = [p.title() for p in pywikibot.Category(self.site, self.day.category).articles(namespaces=[0])]
-        return list(dict.fromkeys(topics_from_landing(page.text) + members))
+        day = {self.day.landing, self.day.report, self.day.album}
+        return [t for t in dict.fromkeys(topics_from_landing(page.text) + members + self.extra) if t not in day]
 
     def activity(self, checklist: bool = False) -> Activity:
         charts_files = {self.day.chart("activité"), self.day.chart("contributions")}

@@ -10,13 +10,15 @@ Options of this bot (``--name value``, ``--name=value`` or ``-name:value``)::
     --no-stubs               prepare: list the topics without creating their pages
     --preload Modèle:…       preload template of the "create a page" box
     --root Projet:…          folder of the landing pages (default Projet:Wiki-journées)
-    --page TITLE             landing page title (default ROOT/DATE THEME)
+    --landing TITLE          landing page title (default ROOT/DATE THEME)
     --every 5m               follow: interval (s, m or h); --cycles N stops after N updates
     --retry-wait 5s          follow: first wait after a network error (doubles up to --every)
     --since/--until ISO      window of the day (default: the date, 00:00 to 24:00 UTC)
     --short 600              report: pages below this size (bytes) are "very short"
     --thank                  report: thank each participant on their talk page
     --protect                close: protect the landing page (sysop only)
+Pages counted besides the topics and the day's category: pywikibot's page generator options
+(``-page:Titre``, ``-cat:Catégorie``, ``-file:liste.txt``, …).
 Exit status: 0 done, 1 done with bad CSV lines, 2 bad input or unreachable wiki.
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ import re
 import sys
 
 import pywikibot
+from pywikibot import pagegenerators
 
 from .bot import Journee, JourneeError
 from .topics import TopicsError
@@ -32,7 +35,7 @@ from .wikitext import ROOT, Day
 
 COMMANDS = ("prepare", "follow", "report", "close")
 FLAGS = {"no-stubs", "thank", "protect"}
-VALUES = {"theme", "date", "place", "topics", "preload", "root", "page", "every", "cycles", "retry-wait",
+VALUES = {"theme", "date", "place", "topics", "preload", "root", "landing", "every", "cycles", "retry-wait",
           "since", "until", "short"}
 
 
@@ -43,9 +46,10 @@ def duration(value: str) -> float:
     return float(m.group(1)) * {"s": 1, None: 1, "m": 60, "min": 60, "h": 3600}[m.group(2)]
 
 
-def parse(args: list[str]) -> tuple[str, dict[str, str]]:
-    """The command and this bot's options (pywikibot's global options already removed)."""
-    command, opts, i = "", {}, 0
+def parse(args: list[str]) -> tuple[str, dict[str, str], list[str]]:
+    """The command, this bot's options and the page generator arguments (``-page:``, ``-cat:``,
+    … for pywikibot's GeneratorFactory); pywikibot's global options are already removed."""
+    command, opts, rest, i = "", {}, [], 0
     while i < len(args):
         arg = args[i]
         if not arg.startswith("-"):
@@ -65,25 +69,33 @@ def parse(args: list[str]) -> tuple[str, dict[str, str]]:
                 i += 1
                 value = args[i]
             opts[name] = value
-        else:
+        elif arg.startswith("--"):
             raise JourneeError(f"option inconnue : {arg}")
+        else:
+            rest.append(arg)
         i += 1
     if command not in COMMANDS:
         raise JourneeError(f"commande attendue : {' | '.join(COMMANDS)} (reçu {command or 'rien'!r})")
-    if not opts.get("theme") and not opts.get("page"):
-        raise JourneeError("--theme est obligatoire (ou --page avec le titre de la page d'accueil)")
+    if not opts.get("theme") and not opts.get("landing"):
+        raise JourneeError("--theme est obligatoire (ou --landing avec le titre de la page d'accueil)")
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", opts.get("date", "")):
         raise JourneeError("--date AAAA-MM-JJ est obligatoire")
-    return command, opts
+    return command, opts, rest
 
 
 def run(args: list[str]) -> int:
-    command, opts = parse(args)
+    command, opts, rest = parse(args)
     day = Day(theme=opts.get("theme", "").strip(), date=opts["date"], place=opts.get("place", ""),
-              root=opts.get("root", ROOT), preload=opts.get("preload", ""), landing_title=opts.get("page", ""))
+              root=opts.get("root", ROOT), preload=opts.get("preload", ""), landing_title=opts.get("landing", ""))
     if not opts.get("short", "600").isdigit() or not opts.get("cycles", "0").isdigit():
         raise JourneeError("--short et --cycles attendent un nombre entier")
     journee = Journee(day, opts.get("since", ""), opts.get("until", ""), int(opts.get("short", "600")))
+    factory = pagegenerators.GeneratorFactory(site=journee.site)
+    for arg in rest:
+        if not factory.handle_arg(arg):
+            raise JourneeError(f"option inconnue : {arg}")
+    generator = factory.getCombinedGenerator()
+    journee.extra = [p.title() for p in generator] if generator else []
     pywikibot.info(f"Wiki-journée « {day.theme} » du {day.date} : {day.landing}")
     if command == "prepare":
         found = journee.prepare(opts.get("topics", ""), stubs="no-stubs" not in opts)
