@@ -230,6 +230,13 @@ def test_bad_topics_file_good_lines_still_written(day: Day) -> None:
     assert day.reader.page("Lavoir de Recouvrance")["exists"] and day.reader.page("Lavoir de Saint-Pierre")["exists"]
     assert not day.reader.page("Lavoir du Moulin")["exists"]
     assert "* [[Lavoir de Saint-Pierre]]" in day.text(day.landing)
+    # the landing page's box leads to an edit form started from the preload template
+    html = requests.get(f"{day.url}/w/index.php", params={"title": day.landing}, timeout=30).text
+    assert 'name="preload"' in html and "Nouvelle page" in html
+    form = requests.get(f"{day.url}/w/index.php", timeout=30, params={
+        "title": "Lavoir neuf", "action": "edit", "preload": f"Modèle:Wiki-journée {THEME}/Nouvelle page"}).text
+    assert "{{Fiche wiki-journée" in form and "includeonly" not in form
+    assert f"[[Catégorie:Wiki-journée {day.date} {THEME}]]" in form
     rc, out = day.run("prepare", "--topics", str(DATA / "topics_no_title.csv"))
     assert rc == 2 and "colonne(s) manquante(s) : titre" in out, out
     Api(day.url).login("Bob", PASSWORDS["Bob"]).edit("Lavoir sans catégorie", "Un lavoir.")
