@@ -3,7 +3,8 @@ show changes), section edits, undo, and the edit-conflict screen.
 
 Owns reading MediaWiki's form fields (``wpTextbox1``, ``wpSummary``, ``wpMinoredit``,
 ``wpWatchthis``, ``wpSave``, ``wpPreview``, ``wpDiff``, ``wpEditToken``, ``wpStarttime``,
-``wpEdittime``, ``baseRevId``, ``wpSection``) and turning the store's answers into pages:
+``wpEdittime``, ``baseRevId``, ``wpSection``; the ``preload``/``editintro`` family is read by
+``preload``) and turning the store's answers into pages:
 a saved edit redirects (303) to the page; ``EditConflict`` shows both texts and a diff (409);
 ``PageTooLarge`` (413), ``PermissionDenied`` (403) and a bad edit token (400) show the form
 again with what was typed and nothing saved. The save itself is ``store.revisions.save_page``
@@ -53,6 +54,7 @@ class EditState:
     undid: int = 0
     exists: bool = False
     ignore_blank: bool = False
+    edit_intro: str = ""
 
 
 def _sections() -> Any:
@@ -113,6 +115,9 @@ def _initial_state(title: Title) -> EditState:
             raise UserError(400, _("You tried to edit a section that does not exist."),
                             _("Section not found"), code="nosuchsection")
         state.text = part
+    from .preload import apply_edit_params
+
+    apply_edit_params(title, state, request.args)
     undo = int_arg("undo", None, source=request.args)
     if undo:
         state.text, state.summary = _undo_text(title, undo, text)
@@ -186,7 +191,7 @@ def _form_state_fields(title: Title, form: Any) -> EditState:
         base_rev_id=int_arg("baseRevId", 0, source=form) or 0,
         edit_time=form.get("wpEdittime", ""), start_time=form.get("wpStarttime", ""),
         section=_section_arg(form), undid=int_arg("wpUndidRevision", 0, source=form) or 0,
-        exists=_latest(title)[0] is not None)
+        exists=_latest(title)[0] is not None, edit_intro=form.get("editintro", "")[:255])
 
 
 def show_form(title: Title, state: EditState, *, status: int = 200, error: str | None = None,
@@ -198,7 +203,10 @@ def show_form(title: Title, state: EditState, *, status: int = 200, error: str |
         heading = _("Editing %(title)s (section)", title=title.prefixed_text)
     if readonly_reason is not None:
         heading = _("View source for %(title)s", title=title.prefixed_text)
-    return render("page/edit.html", title=title, action="edit", status=status,
+    from .preload import edit_intro_html
+
+    intro = edit_intro_html(title, state.edit_intro) if state.edit_intro else None
+    return render("page/edit.html", title=title, action="edit", status=status, intro=intro,
                   exists=state.exists, heading=heading, state=state, error=error,
                   preview=preview, changes=changes, conflict=conflict,
                   readonly_reason=readonly_reason, noindex=True,
