@@ -269,3 +269,18 @@ def test_imported_pages_are_indexed(wiki) -> None:
         assert [h.title for h in hits] == ["Fontaine de Kerangoff"]
         assert search.find_title("kerangoff").prefixed_text == "Kerangoff"
         assert [f["title"] for f in search.prefix_search("kerang")] == ["Fontaine de Kerangoff"]
+
+
+def test_a_bug_while_searching_is_a_message_and_keeps_the_index(wiki, monkeypatch) -> None:
+    backend = wiki.extensions["search"].backend
+
+    def broken(*args, **kwargs):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(backend, "search", broken)
+    with wiki.app_context():
+        results = search.search("lavoir")
+    assert results.error_code == "failed" and results.hits == []
+    assert not backend.needs_rebuild
+    monkeypatch.undo()
+    assert titles(wiki, "lavoir")[0] == "Lavoir du Moulin-Blanc"

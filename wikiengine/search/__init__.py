@@ -9,7 +9,8 @@ same functions.
   ``Results.total``, ``.hits`` (``Hit``: ``page_id``, ``namespace``, ``title`` (prefixed text),
   ``snippet`` and ``titlesnippet`` (HTML with ``<span class="searchmatch">``), ``score``,
   ``size`` (bytes), ``wordcount``, ``timestamp`` (ISO 8601 UTC), ``redirecttitle``), and
-  ``.suggestion`` ("did you mean"), ``.error``/``.error_code`` (bad query), ``.notice``.
+  ``.suggestion`` ("did you mean"), ``.error``/``.error_code`` (``toolong``, ``empty``: bad
+  query; ``unavailable``: index damaged, being rebuilt; ``failed``: a logged bug), ``.notice``.
 - ``prefix_search(prefix, namespaces=None, limit=10) -> list[dict]`` — titles starting with
   ``prefix``, accents and case ignored: ``{"title", "namespace", "page_id", "redirect_from"}``.
 - ``find_title(text) -> Title | None`` — the "Go" target: exact title, else a title or redirect
@@ -33,7 +34,7 @@ from typing import Any, Iterable
 from flask import Flask, current_app
 
 from . import analysis
-from .backend import WhooshBackend
+from .backend import CORRUPTION, WhooshBackend
 from .document import Hit, Results, SearchDocument
 from .indexer import Indexer
 from .query import MAX_QUERY_LENGTH, QueryError, parse
@@ -106,18 +107,27 @@ def search(query: str, *, namespaces: Iterable[int] | None = None, limit: int = 
             snippets=snippets)
         if suggest and results.total == 0:
             results.suggestion = _suggestion(state, parsed.text, nslist)
-    except Exception as exc:  # a damaged index: rebuild it, tell the reader, never a 500
-        _damaged(state, exc)
-        results.error_code = "unavailable"
-        results.error = ("The search index was damaged and is being rebuilt; "
-                         "please search again in a moment.")
+    except Exception as exc:  # never a 500: a damaged index is rebuilt, a bug is logged
+        results.hits, results.total = [], 0
+        if _damaged(state, exc):
+            results.error_code = "unavailable"
+            results.error = ("The search index was damaged and is being rebuilt; "
+                             "please search again in a moment.")
+        else:
+            results.error_code = "failed"
+            results.error = "The search failed; the error has been logged for the administrators."
     return results
 
 
-def _damaged(state: SearchState, exc: Exception) -> None:
+def _damaged(state: SearchState, exc: Exception) -> bool:
+    """Rebuild the index when ``exc`` says its files are damaged (True); otherwise log it."""
+    if not isinstance(exc, CORRUPTION):
+        log.exception("search: query failed")
+        return False
     log.exception("search: the index could not be read (%s)", exc)
     state.backend.reset(f"the search index {state.backend.path} could not be read")
     state.indexer.request_rebuild()
+    return True
 
 
 _SUGGEST_WORD = re.compile(analysis.WORD)

@@ -11,9 +11,12 @@ Nothing here knows about Flask or the database: ``SearchDocument`` comes in, ``H
 from __future__ import annotations
 
 import logging
+import pickle
 import shutil
+import struct
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -29,6 +32,11 @@ from .document import Hit, SearchDocument, iso
 from .document import MAX_CONTENT_CHARS
 
 log = logging.getLogger(__name__)
+
+#: What reading damaged index files raises (missing, truncated or garbled files): the index
+#: is then recreated and rebuilt. Anything else is a bug, logged, and leaves the index alone.
+CORRUPTION = (whoosh_index.IndexError, EOFError, FileNotFoundError, struct.error, zlib.error,
+              pickle.UnpicklingError)
 
 #: Bumped when the schema or analysis changes: an older index is rebuilt on open.
 SCHEMA_VERSION = 4

@@ -148,9 +148,9 @@ class Indexer:
 
     @staticmethod
     def _looks_corrupt(exc: Exception) -> bool:
-        from whoosh.index import IndexError as WhooshIndexError
+        from .backend import CORRUPTION
 
-        return isinstance(exc, (WhooshIndexError, EOFError, OSError, ValueError))
+        return isinstance(exc, CORRUPTION)
 
     def _update(self, ids: set[int], names: set[tuple[int, str]]) -> None:
         from .hooks import worker_session

@@ -27,6 +27,7 @@ ERRORS = {
     "empty": "Type one or more words to search for.",
     "unavailable": "The search index was damaged and is being rebuilt; please search again "
                    "in a moment.",
+    "failed": "The search failed; the error has been logged for the administrators.",
 }
 NOTICE = "The search index is being rebuilt; results may be incomplete for a while."
 
