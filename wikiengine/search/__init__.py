@@ -5,14 +5,17 @@ the Whoosh backend and the asynchronous writer). A scale-out backend (OpenSearch
 MediaWiki's CirrusSearch uses Elasticsearch) would replace ``backend``/``indexer`` behind the
 same functions.
 
-- ``search(query, namespaces=None, limit=20, offset=0) -> Results`` — ranked full-text search;
+- ``search(query, namespaces=None, limit=20, offset=0) -> Results`` — ranked full-text search
+  (``namespaces`` None: all; syntax in ``query``: words all required, ``"phrase"``, ``-word``,
+  ``OR``, ``pre*``, ``intitle:``, ``incategory:``);
   ``Results.total``, ``.hits`` (``Hit``: ``page_id``, ``namespace``, ``title`` (prefixed text),
   ``snippet`` and ``titlesnippet`` (HTML with ``<span class="searchmatch">``), ``score``,
   ``size`` (bytes), ``wordcount``, ``timestamp`` (ISO 8601 UTC), ``redirecttitle``), and
   ``.suggestion`` ("did you mean"), ``.error``/``.error_code`` (``toolong``, ``empty``: bad
   query; ``unavailable``: index damaged, being rebuilt; ``failed``: a logged bug), ``.notice``.
 - ``prefix_search(prefix, namespaces=None, limit=10) -> list[dict]`` — titles starting with
-  ``prefix``, accents and case ignored: ``{"title", "namespace", "page_id", "redirect_from"}``.
+  ``prefix`` (``namespaces`` None: the main namespace; a ``Modèle:`` prefix in the text wins),
+  accents and case ignored: ``{"title", "namespace", "page_id", "redirect_from"}``.
 - ``find_title(text) -> Title | None`` — the "Go" target: exact title, else a title or redirect
   equal to ``text`` ignoring case and accents.
 - ``index_page(page)``, ``remove_page(page_id)``, ``update_pages(page_ids)`` — queue index work
