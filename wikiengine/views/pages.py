@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from .. import csrf
 from ..db import get_session
-from ..namespaces import SPECIAL
+from ..namespaces import FILE, SPECIAL
 from ..title import InvalidTitle, Title
 from .common import (UserError, can, int_arg, main_page, namespaces, parse_title, require,
                      special_title, wiki_quote)
@@ -197,8 +197,18 @@ def render_html(title: Title, text: str, revision: Any = None, *, page: Any = No
 
 def _missing(title: Title) -> Response:
     create = can("edit", title) and can("create", title)
+    if title.namespace == FILE and _file_exists(title):
+        # MediaWiki's ImagePage: an uploaded file is shown even without a description page.
+        return render("page/file_only.html", title=title, exists=False, can_create=create)
     return render("page/missing.html", title=title, status=404, exists=False,
                   can_create=create, deletion_log=_deletion_log(title))
+
+
+def _file_exists(title: Title) -> bool:
+    from ..models import Image
+
+    return ("file_page_html" in current_app.jinja_env.globals
+            and get_session().get(Image, title.dbkey) is not None)
 
 
 def _deletion_log(title: Title) -> list[Any]:
