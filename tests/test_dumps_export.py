@@ -64,7 +64,8 @@ def test_full_export_is_valid_and_mwxml_sees_the_database(history) -> None:
     _validate(data)
     seen = []
     dump = mwxml.Dump.from_file(io.BytesIO(data))
-    assert dump.site_info.dbname == "wiki"
+    # the database's name: wiki.db on SQLite, the database of the URL on PostgreSQL
+    assert dump.site_info.dbname == app.config["DATABASE_URL"].rsplit("/", 1)[-1].split(".")[0]
     for page in dump:
         for rev in page:
             seen.append((page.id, page.namespace, rev.id, rev.parent_id, str(rev.timestamp),
