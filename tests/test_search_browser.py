@@ -44,3 +44,25 @@ def test_suggestions_appear_while_typing_and_open_the_page(app, live_server) -> 
             page.wait_for_url("**/wiki/%C3%89glise_Saint-Louis_de_Brest", timeout=10_000)
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_suggestions_in_the_skin_search_box_of_any_page(app, live_server) -> None:
+    require(CHROMIUM.exists(), "Chromium", "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with app.app_context(), session_scope(app) as session:
+        author = users.create_user(session, "Habitante", "un mot de passe solide")
+        revisions.save_page(session, Title.new("Lavoir de Recouvrance"), "Le lavoir.", author)
+    assert search.flush(app=app)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_server}/wiki/Accueil")
+            page.locator("#searchInput").press_sequentially("lavoir", delay=20)
+            items = page.locator("#searchInput-suggestions li")
+            items.first.wait_for(timeout=10_000)
+            assert items.all_inner_texts() == ["Lavoir de Recouvrance"]
+        finally:
+            browser.close()
