@@ -15,7 +15,8 @@ from . import config
 
 __version__ = "0.1.0"
 
-#: Modules of this package whose ``init_app(app)`` is called, in this order.
+#: Modules whose ``init_app(app)`` is called, in this order: names without a dot are this
+#: package's own modules; dotted names are top-level packages of the project (``dumps.web``).
 SUBSYSTEMS: tuple[str, ...] = (
     "db",
     "i18n",
@@ -24,6 +25,7 @@ SUBSYSTEMS: tuple[str, ...] = (
     "api",
     "registry",
     "files",
+    "dumps.web",
 )
 
 
@@ -38,5 +40,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(folder), instance_relative_config=True)
     config.load(app, test_config)
     for name in SUBSYSTEMS:
-        importlib.import_module(f".{name}", __name__).init_app(app)
+        module = importlib.import_module(name if "." in name else f"{__name__}.{name}")
+        module.init_app(app)
     return app
