@@ -248,6 +248,18 @@ def test_bad_topics_file_good_lines_still_written(day: Day) -> None:
     assert rc == 2 and "option inconnue : -nosuchgenerator:x" in out, out
     rc, out = run_bot(day.pwb, "bots.journee", "follow", "--theme", "Inconnu", "--date", day.date, "--cycles", "1")
     assert rc == 2 and "lancez d'abord prepare" in out, out
+    import shutil
+
+    from bots_harness import free_port
+
+    dead = day.pwb.parent / "pwb-dead"
+    shutil.copytree(day.pwb, dead)
+    fam = dead / "families" / "local_family.py"
+    fam.write_text(re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{free_port()}", fam.read_text()))
+    began = time.monotonic()
+    rc, out = run_bot(dead, "bots.journee", "report", "--theme", THEME, "--date", day.date)
+    assert rc == 2 and "le wiki injoignable" in out and "Traceback" not in out, out
+    assert time.monotonic() - began < 60
 
 
 class SwitchProxy:

@@ -93,21 +93,21 @@ def collect(site: pywikibot.site.APISite, titles: list[str], start: dt.datetime,
         if not page.exists():
             facts.exists = False
             continue
-        revs = sorted(page.revisions(content=True), key=lambda r: (r.timestamp, r.revid))
+        # sizes of every revision, texts of only the two that count (long histories stay cheap)
+        revs = sorted(page.revisions(content=False), key=lambda r: (r.timestamp, r.revid))
         before = [r for r in revs if _utc(r.timestamp) < start]
         during = [r for r in revs if start <= _utc(r.timestamp) < end]
         previous_size = before[-1].size if before else 0
-        previous_text = (before[-1].text or "") if before else ""
-        last_text = previous_text
+        previous_text = page.getOldVersion(before[-1].revid) or "" if before and during else ""
+        last_text = (page.getOldVersion(during[-1].revid) or "") if during else previous_text
         for rev in during:
-            text = rev.text or ""
             if rev.user != bot_user:
                 facts.edits += 1
                 facts.bytes += rev.size - previous_size
                 if rev.user not in facts.users:
                     facts.users.append(rev.user)
                 act.edits.append((_utc(rev.timestamp), rev.user, facts.title))
-            previous_size, last_text = rev.size, text
+            previous_size = rev.size
         first = revs[0]
         facts.created = bool(during) and first is during[0] and first.user != bot_user
         facts.refs_added = max(0, len(REF.findall(last_text)) - len(REF.findall(previous_text)))

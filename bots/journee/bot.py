@@ -36,6 +36,17 @@ class JourneeError(Exception):
     """A clear message for the facilitator; the command stops with exit status 2."""
 
 
+def check_reachable() -> None:
+    """Fail fast when the configured wiki does not answer (bots.sync's TCP check, reused),
+    before pywikibot retries for half a minute; raises JourneeError."""
+    from bots.sync.core import SyncError, check_reachable as check
+
+    try:
+        check(pywikibot.config.family, pywikibot.config.mylang, "le wiki")
+    except SyncError as exc:
+        raise JourneeError(str(exc)) from exc
+
+
 class WriterBot(CurrentPageBot, SingleSiteBot):
     """Write ``texts[title](old_text)`` on each page; ``only_missing`` creates but never edits."""
 

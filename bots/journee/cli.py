@@ -29,7 +29,7 @@ import sys
 import pywikibot
 from pywikibot import pagegenerators
 
-from .bot import Journee, JourneeError
+from .bot import Journee, JourneeError, check_reachable
 from .topics import TopicsError
 from .wikitext import ROOT, Day
 
@@ -116,8 +116,12 @@ def run(args: list[str]) -> int:
 
 
 def main(*args: str) -> int:
-    local = pywikibot.handle_args(list(args or sys.argv[1:]))
     try:
+        check_reachable()
+        try:
+            local = pywikibot.handle_args(list(args or sys.argv[1:]))
+        except pywikibot.exceptions.Error as exc:
+            raise JourneeError(f"connexion au wiki impossible : {exc}") from exc
         return run(local)
     except (JourneeError, TopicsError) as exc:
         pywikibot.error(f"bots.journee : {exc}")
