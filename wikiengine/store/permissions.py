@@ -15,7 +15,7 @@ import ipaddress
 import types
 from typing import Any, Mapping
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from wikiengine import config as _config_module
@@ -194,14 +194,20 @@ def create_protection(session: Session, title: Title) -> ProtectedTitle | None:
 
 # -- the check ---------------------------------------------------------------------------
 
+#: ``user_can(page=…)`` default: the page row is looked up.
+_LOOKUP: Any = object()
+
+
 def user_can(session: Session, user: User, action: str, title: Title | None = None, *,
-             ip: str | None = None) -> None:
+             ip: str | None = None, page: Any = _LOOKUP) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may do ``action`` (on ``title``).
 
     ``action``: ``read``, ``edit``, ``create``, ``move``, ``delete``, ``undelete``,
     ``protect``, ``unprotect``, ``block``, ``unblock``, ``rollback``, ``upload``,
     ``createaccount``, ``userrights``, or any right name. ``ip`` is the request's address
-    (IP blocks also stop registered users editing from a blocked address).
+    (IP blocks also stop registered users editing from a blocked address). ``page``: the
+    title's page row (or None when it does not exist) if the caller has just read it in
+    this transaction, to save a query.
     """
     conf = settings()
     rights = user_rights(user, conf)
@@ -209,9 +215,10 @@ def user_can(session: Session, user: User, action: str, title: Title | None = No
         _check_read(user, rights, title)
         return
     right = _ACTION_RIGHTS.get(action, action)
-    page: Page | None = None
+    known = page
+    page = None
     if title is not None and title.namespace >= 0 and action in ("edit", "create", "move", "rollback"):
-        page = session.scalar(select(Page).where(
+        page = known if known is not _LOOKUP else session.scalar(select(Page).where(
             Page.namespace == title.namespace, Page.title == title.dbkey))
     if title is not None and title.namespace in (SPECIAL, MEDIA) and action not in ("read",):
         raise PermissionDenied("invalidtitle" if action != "move" else "immobilenamespace",
@@ -283,9 +290,10 @@ def _check_title(session: Session, user: User, rights: frozenset[str], action: s
                                        level=protection.create_perm)
         return
     if action != "move":
-        _check_cascade(session, rights, title)
+        active = _restrictions_and_cascade(session, rights, title, page.page_id)
+    else:
+        active = restrictions(session, page.page_id)
     types = ("edit", "move") if action == "move" else ("edit",)
-    active = restrictions(session, page.page_id)
     for kind in types:
         if kind not in active:
             continue
@@ -297,26 +305,42 @@ def _check_title(session: Session, user: User, rights: frozenset[str], action: s
                                    "actions.", level=level, type=kind)
 
 
-def _check_cascade(session: Session, rights: frozenset[str], title: Title) -> None:
-    """Pages transcluded (or files shown) in a cascade-protected page share its protection."""
+def _cascade_sources(title: Title) -> Any:
+    """Ids of the pages transcluding ``title`` (or showing it, for a file)."""
     from wikiengine.models import ImageLink, TemplateLink
 
-    if "editprotected" in rights:
-        return
     sources = select(TemplateLink.from_id).where(TemplateLink.namespace == title.namespace,
                                                  TemplateLink.title == title.dbkey)
     if title.namespace == FILE:
         sources = sources.union(select(ImageLink.from_id).where(ImageLink.to == title.dbkey))
-    rows = session.execute(select(PageRestriction.expiry, Page.namespace, Page.title)
-                           .join(Page, Page.page_id == PageRestriction.page_id)
-                           .where(PageRestriction.page_id.in_(sources),
-                                  PageRestriction.cascade.is_(True),
-                                  PageRestriction.type == "edit"))
-    for expiry, ns, dbkey in rows:
-        if _active(expiry):
+    return sources
+
+
+def _restrictions_and_cascade(session: Session, rights: frozenset[str], title: Title,
+                              page_id: int) -> dict[str, tuple[str, _dt.datetime | None]]:
+    """``restrictions(page_id)`` and the cascade check in one query: pages transcluded (or
+    files shown) in a cascade-protected page share its edit protection. The edit-permission
+    check runs on every signed-in page view (for the Edit tab), so it stays one query."""
+    if "editprotected" in rights:
+        return restrictions(session, page_id)
+    sources = _cascade_sources(title)
+    rows = session.execute(
+        select(PageRestriction.page_id, PageRestriction.type, PageRestriction.level,
+               PageRestriction.expiry, PageRestriction.cascade, Page.namespace, Page.title,
+               PageRestriction.page_id.in_(sources).label("transcluded"))
+        .join(Page, Page.page_id == PageRestriction.page_id)
+        .where(or_(PageRestriction.page_id == page_id,
+                   and_(PageRestriction.page_id.in_(sources),
+                        PageRestriction.cascade.is_(True), PageRestriction.type == "edit")))
+        .order_by(PageRestriction.page_id)).all()
+    for row in rows:
+        if (row.transcluded and row.cascade and row.type == "edit"
+                and _active(row.expiry)):
             raise PermissionDenied("cascadeprotected",
                                    "This page is transcluded in a cascade-protected page.",
-                                   source=Title.make(ns, dbkey).prefixed_text)
+                                   source=Title.make(row.namespace, row.title).prefixed_text)
+    return {r.type: (r.level, r.expiry) for r in rows
+            if r.page_id == page_id and _active(r.expiry)}
 
 
 def _check_block(session: Session, user: User, action: str, title: Title | None,

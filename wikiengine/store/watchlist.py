@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from wikiengine.models import RecentChange, User, Watchlist, utcnow
@@ -59,6 +59,16 @@ def is_watching(session: Session, user: User, title: Title) -> bool:
         Watchlist.user_id == user.user_id, Watchlist.namespace == title.namespace,
         Watchlist.title == title.dbkey))
     return row is not None and (row.expiry is None or row.expiry > utcnow())
+
+
+def watching_query(user: User, title: Title) -> Select[Any]:
+    """``SELECT namespace, title`` of the user's unexpired row for ``title``'s subject page
+    (for callers folding the watch state into a query of their own, like the skin's)."""
+    subject = title.subject_page()
+    return select(Watchlist.namespace, Watchlist.title).where(
+        Watchlist.user_id == user.user_id, Watchlist.namespace == subject.namespace,
+        Watchlist.title == subject.dbkey,
+        or_(Watchlist.expiry.is_(None), Watchlist.expiry > utcnow()))
 
 
 def is_watched(session: Session, user: User, title: Title) -> bool:

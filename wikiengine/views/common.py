@@ -166,13 +166,22 @@ def _check(action: str, title: Title | None) -> Exception | None:
     memo = g.setdefault("permission_checks", {})
     key = (action, title.namespace if title else None, title.dbkey if title else None)
     if key not in memo:
+        extra: dict[str, Any] = {}
+        if title is not None and (title.namespace, title.dbkey) in g.get("page_rows", {}):
+            extra["page"] = g.page_rows[(title.namespace, title.dbkey)]
         try:
             permissions.user_can(get_session(), current_user(), action, title,
-                                 ip=request.remote_addr)
+                                 ip=request.remote_addr, **extra)
             memo[key] = None
         except PermissionDenied as exc:
             memo[key] = exc
     return memo[key]
+
+
+def remember_page(title: Title, page: Any) -> None:
+    """Note the page row (or None) of ``title`` read by a view, so that the permission
+    checks of the same request (the skin's Edit tab) do not read it again."""
+    g.setdefault("page_rows", {})[(title.namespace, title.dbkey)] = page
 
 
 def can(action: str, title: Title | None = None) -> bool:

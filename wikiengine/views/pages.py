@@ -19,8 +19,8 @@ from .. import csrf
 from ..db import get_session
 from ..namespaces import FILE, SPECIAL
 from ..title import InvalidTitle, Title
-from .common import (UserError, can, int_arg, main_page, namespaces, parse_title, require,
-                     special_title, wiki_quote)
+from .common import (UserError, can, int_arg, main_page, namespaces, parse_title,
+                     remember_page, require, special_title, wiki_quote)
 from .skin import render
 
 bp = Blueprint("pages", __name__)
@@ -228,6 +228,7 @@ def view_page(title: Title) -> Response:
 
     db = get_session()
     page = revisions.get_page(db, title)
+    remember_page(title, page)
     if page is None:
         return _missing(title)
     revision = _with_text(page.latest)
@@ -242,6 +243,7 @@ def view_page(title: Title) -> Response:
             else None
         if target_page is not None and target_page.page_id != page.page_id:
             redirected_from, title, page = title, target.without_fragment(), target_page
+            remember_page(title, page)
             revision = revisions.get_revision(db, page.latest)
             text = revision.text if revision is not None else ""
         elif target is not None:

@@ -66,18 +66,34 @@ def has_right(right: str) -> bool:
     return right in g.user_rights
 
 
-def _existing(titles: list[Title]) -> set[tuple[int, str]]:
-    """Which of ``titles`` exist, in one query (the skin's red/blue links)."""
-    from sqlalchemy import or_, select
+def _existing(titles: list[Title], watch: Title | None = None
+              ) -> tuple[set[tuple[int, str]], bool]:
+    """Which of ``titles`` exist and whether the current user watches ``watch``, in one
+    query (the skin's red/blue links and its Watch/Unwatch tab)."""
+    from sqlalchemy import literal, or_, select, union_all
 
     from ..db import get_session
     from ..models import Page
+    from ..store import watchlist
 
-    if not titles:
-        return set()
-    rows = get_session().execute(select(Page.namespace, Page.title).where(or_(*(
-        (Page.namespace == t.namespace) & (Page.title == t.dbkey) for t in titles))))
-    return {(ns, key) for ns, key in rows}
+    if not titles and watch is None:
+        return set(), False
+    parts = []
+    if titles:
+        parts.append(select(Page.namespace, Page.title, literal(0).label("kind")).where(or_(*(
+            (Page.namespace == t.namespace) & (Page.title == t.dbkey) for t in titles))))
+    if watch is not None:
+        parts.append(watchlist.watching_query(current_user(), watch)
+                     .add_columns(literal(1).label("kind")))
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    found: set[tuple[int, str]] = set()
+    watched = False
+    for ns, key, kind in get_session().execute(query):
+        if kind:
+            watched = True
+        else:
+            found.add((ns, key))
+    return found, watched
 
 
 def _subject_label(title: Title) -> str:
@@ -119,19 +135,20 @@ def build_skin(title: Title | None, action: str, exists: bool | None) -> Skin:
                      else page_title.subject_page())
         if exists is None:
             check.append(page_title)
-    found = _existing(check)
+    watch = page_title if skin.logged_in and page_title is not None else None
+    found, watched = _existing(check, watch)
     if user_page is not None:
         skin.user_page_exists = (user_page.namespace, user_page.dbkey) in found
     if page_title is not None:
         skin.returnto = page_title.prefixed_text
         if exists is None:
             exists = (page_title.namespace, page_title.dbkey) in found
-        _page_tabs(skin, page_title, action, exists, found)
+        _page_tabs(skin, page_title, action, exists, found, watched)
     return skin
 
 
 def _page_tabs(skin: Skin, title: Title, action: str, exists: bool,
-               found: set[tuple[int, str]]) -> None:
+               found: set[tuple[int, str]], watched: bool) -> None:
     subject, talk = title.subject_page(), title.talk_page()
     other = talk if not title.is_talk else subject
     other_exists = (other.namespace, other.dbkey) in found
@@ -173,9 +190,7 @@ def _page_tabs(skin: Skin, title: Title, action: str, exists: bool,
         right.append(Tab("protect", _("Protect"), page_url(title, action="protect"),
                          selected=action in ("protect", "unprotect"), more=True))
     if is_registered():
-        from .actions import is_watched
-
-        if is_watched(title):
+        if watched:
             right.append(Tab("unwatch", _("Unwatch"), page_url(title, action="unwatch"),
                              more=True))
         else:
