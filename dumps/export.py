@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+from operator import itemgetter
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import IO, Callable, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from flask import Flask
 from sqlalchemy import func, select, tuple_
@@ -31,6 +32,7 @@ from .records import (WIKITEXT_MODEL, Contributor, Namespace, PageRecord, Revisi
 from .writer import DumpWriter
 
 CHUNK = 200
+_PAGE_COLUMNS = (Page.page_id, Page.namespace, Page.title, Page.is_redirect)
 FORMATS = {"wikitext": "text/x-wiki", "css": "text/css", "javascript": "text/javascript",
            "json": "application/json", "text": "text/plain"}
 
@@ -165,12 +167,13 @@ class _Exporter:
             query = query.where(Revision.timestamp >= self.selection.since)
         return self.session.scalar(self._page_filter(query)) or 0
 
-    def page_chunks(self) -> Iterator[list[Page]]:
+    def page_chunks(self) -> Iterator[list[Any]]:
+        """Rows (page_id, namespace, title, is_redirect) of the chosen pages, in chunks."""
         last = 0
         while True:
-            query = self._page_filter(select(Page).where(Page.page_id > last)) \
+            query = self._page_filter(select(*_PAGE_COLUMNS).where(Page.page_id > last)) \
                 .order_by(Page.page_id).limit(CHUNK)
-            pages = list(self.session.scalars(query))
+            pages = list(self.session.execute(query))
             if not pages:
                 break
             last = pages[-1].page_id
@@ -178,14 +181,14 @@ class _Exporter:
         if self.selection.templates:
             yield from self._template_chunks()
 
-    def _template_chunks(self) -> Iterator[list[Page]]:
+    def _template_chunks(self) -> Iterator[list[Any]]:
         """Pages used as templates by the exported pages, not exported yet."""
         used = select(TemplateLink.namespace, TemplateLink.title).where(
             TemplateLink.from_id.in_(self._page_filter(select(Page.page_id))))
         last = 0
         while True:
-            pages = [p for p in self.session.scalars(
-                select(Page).where(Page.page_id > last,
+            pages = [p for p in self.session.execute(
+                select(*_PAGE_COLUMNS).where(Page.page_id > last,
                                    tuple_(Page.namespace, Page.title).in_(used))
                 .order_by(Page.page_id).limit(CHUNK))]
             if not pages:
@@ -194,7 +197,7 @@ class _Exporter:
             yield [p for p in pages if p.page_id not in self.done]
 
     # -- writing ----------------------------------------------------------------------
-    def write_chunk(self, writer: DumpWriter, pages: list[Page]) -> None:
+    def write_chunk(self, writer: DumpWriter, pages: list[Any]) -> None:
         if not pages:
             return
         ids = [p.page_id for p in pages]
@@ -206,7 +209,7 @@ class _Exporter:
         by_id = {p.page_id: p for p in pages}
         rows = self.session.execute(self._revision_query(ids).execution_options(
             yield_per=CHUNK))
-        for page_id, group in itertools.groupby(rows, key=lambda row: row.page_id):
+        for page_id, group in itertools.groupby(rows, key=itemgetter(0)):
             page = by_id[page_id]
             title = Title.make(page.namespace, page.title, self.namespaces)
             target = redirects.get(page_id)
@@ -216,7 +219,7 @@ class _Exporter:
                           ("" if page.is_redirect else None)))
             uploads = self._uploads(page) if self.selection.uploads and \
                 page.namespace == FILE else []
-            writer.write_page(record, self._revisions(group), uploads)
+            writer.write_page(record, self._revisions(writer, group), uploads)
             self.stats.pages += 1
 
     def _revision_query(self, ids: list[int]):  # type: ignore[no-untyped-def]
@@ -234,23 +237,36 @@ class _Exporter:
             query = query.where(Revision.timestamp >= self.selection.since)
         return query.order_by(Revision.page_id, Revision.timestamp, Revision.rev_id)
 
-    def _revisions(self, rows: Iterable) -> Iterator[RevisionRecord]:  # type: ignore[type-arg]
-        for row in rows:
-            deleted = row.deleted or 0
-            who = contributor(row.actor_name, row.user_id, bool(deleted & DELETED_USER))
+    def _revisions(self, writer: DumpWriter, rows: Iterable[Any]
+                   ) -> Iterator[RevisionRecord | bytes]:
+        """The group's revisions: visible ones serialised at once (``revision_bytes``),
+        the others (hidden parts, text XML cannot hold) as records."""
+        stats = self.stats
+        fast = writer.revision_bytes
+        for (_, rev_id, parent_id, stamp, comment, minor, deleted, sha1, text, model, name,
+             user_id) in rows:
+            stats.revisions += 1
+            model = model or WIKITEXT_MODEL
+            timestamp = stamp.isoformat(timespec="seconds") + "Z"
+            if not deleted and text is not None and sha1:
+                raw = fast(rev_id, parent_id, timestamp, name, user_id,
+                           user_id is None and _is_ip(name), bool(minor), comment or None,
+                           rev_id, model, FORMATS.get(model, "text/x-wiki"), text, sha1)
+                if raw is not None:
+                    yield raw
+                    continue
+            deleted = deleted or 0
+            who = contributor(name, user_id, bool(deleted & DELETED_USER))
             hidden_text = bool(deleted & DELETED_TEXT)
-            model = row.model or WIKITEXT_MODEL
-            self.stats.revisions += 1
             yield RevisionRecord(
-                id=row.rev_id, parent_id=row.parent_id,
-                timestamp=row.timestamp.replace(microsecond=0).isoformat() + "Z", contributor=who,
-                text=None if hidden_text else row.text, text_deleted=hidden_text,
-                text_sha1=row.sha1, minor=bool(row.minor_edit),
-                comment=None if deleted & DELETED_COMMENT else (row.comment or None),
+                id=rev_id, parent_id=parent_id, timestamp=timestamp, contributor=who,
+                text=None if hidden_text else text, text_deleted=hidden_text,
+                text_sha1=sha1, minor=bool(minor),
+                comment=None if deleted & DELETED_COMMENT else (comment or None),
                 comment_deleted=bool(deleted & DELETED_COMMENT), model=model,
-                format=FORMATS.get(model, "text/x-wiki"), origin=row.rev_id)
+                format=FORMATS.get(model, "text/x-wiki"), origin=rev_id)
 
-    def _uploads(self, page: Page) -> list[UploadRecord]:
+    def _uploads(self, page: Any) -> list[UploadRecord]:
         """The versions of the file a File page describes (current, then older ones)."""
         from wikiengine.rendering import file_url_parts
 

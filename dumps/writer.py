@@ -137,10 +137,43 @@ class DumpWriter:
             self.out.flush()
 
     # -- pages --------------------------------------------------------------------------
-    def write_page(self, page: PageRecord, revisions: Iterable[RevisionRecord],
+    def write_page(self, page: PageRecord, revisions: Iterable[RevisionRecord | bytes],
                    uploads: Iterable[UploadRecord] = ()) -> None:
-        """Write one ``<page>``, the revisions the iterable yields, as they come (each page
-        is serialised by its own ``lxml.etree.xmlfile``), then its file versions."""
+        """Write one ``<page>``, the revisions the iterable yields, as they come, then its
+        file versions. A revision may come already serialised (``revision_bytes``). Written
+        directly, byte for byte as ``write_page_lxml`` (the ``lxml.etree.xmlfile`` reference
+        the tests compare it with) writes it."""
+        write = self.out.write
+        write(self._page_head(page))
+        for rev in revisions:
+            if rev.__class__ is bytes:
+                write(rev)  # type: ignore[arg-type]
+            else:
+                raw = self._raw_revision(rev)  # type: ignore[arg-type]
+                write(raw if raw is not None else
+                      b"\n    " + etree.tostring(self._revision(rev), encoding="utf-8"))
+            self.revisions_written += 1
+        for upload in uploads:
+            write(b"\n    " + etree.tostring(self._upload(upload), encoding="utf-8"))
+        write(b"\n  </page>\n")
+        self.pages_written += 1
+
+    @staticmethod
+    def _page_head(page: PageRecord) -> bytes:
+        parts = [f"  <page>\n    <title>{escape_text(clean_xml(page.title))}</title>\n"
+                 f"    <ns>{page.ns}</ns>\n    <id>{page.id}</id>"]
+        if page.redirect is not None:
+            parts.append(f'\n    <redirect title="{escape_attr(clean_xml(page.redirect))}">'
+                         f"</redirect>")
+        if page.restrictions:
+            parts.append(f"\n    <restrictions>{escape_text(clean_xml(page.restrictions))}"
+                         f"</restrictions>")
+        return "".join(parts).encode("utf-8")
+
+    def write_page_lxml(self, page: PageRecord, revisions: Iterable[RevisionRecord],
+                        uploads: Iterable[UploadRecord] = ()) -> None:
+        """``write_page`` through ``lxml.etree.xmlfile`` and elements only: the reference
+        serialisation the direct one must equal (checked by the tests)."""
         self.out.write(b"  ")
         with etree.xmlfile(self.out, encoding="utf-8") as xf:
             with xf.element("page"):
@@ -162,20 +195,13 @@ class DumpWriter:
                     with xf.element("restrictions"):
                         xf.write(clean_xml(page.restrictions))
                 for rev in revisions:
-                    raw = self._raw_revision(rev)
-                    if raw is None:
-                        xf.write("\n    ")
-                        xf.write(self._revision(rev))
-                    else:  # what xmlfile holds goes out first, then the revision
-                        xf.flush()
-                        self.out.write(raw)
-                    self.revisions_written += 1
+                    xf.write("\n    ")
+                    xf.write(self._build_revision(rev))
                 for upload in uploads:
                     xf.write("\n    ")
                     xf.write(self._upload(upload))
                 xf.write("\n  ")
         self.out.write(b"\n")
-        self.pages_written += 1
 
     # -- elements -----------------------------------------------------------------------
     def _siteinfo(self, info: SiteInfo) -> etree._Element:
@@ -201,34 +227,43 @@ class DumpWriter:
         if rev.slots or rev.text is None or rev.text_deleted or rev.comment_deleted \
                 or who.deleted or not (self.trust_sha1 and rev.text_sha1):
             return None
-        text = clean_xml(rev.text)
-        if text is not rev.text:
-            return None  # the cleaned text needs its own hash: the element path computes it
-        size = len(text.encode("utf-8"))
-        parts = [f"\n    <revision>\n      <id>{rev.id}</id>\n"]
-        if rev.parent_id:
-            parts.append(f"      <parentid>{rev.parent_id}</parentid>\n")
-        parts.append(f"      <timestamp>{escape_text(rev.timestamp)}</timestamp>\n")
-        if who.ip is not None and who.username is None:
-            parts.append(f"      <contributor>\n        <ip>{escape_text(clean_xml(who.ip))}"
-                         f"</ip>\n      </contributor>\n")
-        else:
-            parts.append(f"      <contributor>\n        <username>"
-                         f"{escape_text(clean_xml(who.username or ''))}</username>\n"
-                         f"        <id>{who.user_id or 0}</id>\n      </contributor>\n")
-        if rev.minor:
-            parts.append("      <minor/>\n")
-        if rev.comment:
-            parts.append(f"      <comment>{escape_text(clean_xml(rev.comment))}</comment>\n")
-        parts.append(
-            f"      <origin>{rev.origin or rev.id}</origin>\n"
-            f"      <model>{escape_text(rev.model or WIKITEXT_MODEL)}</model>\n"
-            f"      <format>{escape_text(rev.format or WIKITEXT_FORMAT)}</format>\n"
-            f'      <text bytes="{size}" sha1="{escape_attr(rev.text_sha1 or "")}" '
-            f'xml:space="preserve">{escape_text(text)}</text>\n'
-            f"      <sha1>{escape_text(rev.text_sha1 or '')}</sha1>\n    </revision>")
-        self.text_bytes += size
-        return "".join(parts).encode("utf-8")
+        ip = who.ip if who.ip is not None and who.username is None else None
+        return self.revision_bytes(rev.id or 0, rev.parent_id, rev.timestamp,
+                                   ip if ip is not None else who.username or "", who.user_id, ip is not None, rev.minor, rev.comment,
+                                   rev.origin, rev.model, rev.format, rev.text, rev.text_sha1)
+
+    def revision_bytes(self, rev_id: int, parent_id: int | None, timestamp: str, name: str,
+                       user_id: int | None, is_ip: bool, minor: bool, comment: str | None,
+                       origin: int | None, model: str | None, fmt: str | None, text: str,
+                       sha1: str | None) -> bytes | None:
+        """A visible main-slot revision whose hash is known (``sha1``), serialised (for
+        ``write_page``); None when its text holds characters XML cannot (the element path
+        cleans it and computes the new hash). ``name`` is the IP address when ``is_ip``."""
+        if _NOT_XML.search(text) is not None:
+            return None
+        raw = text.encode("utf-8")
+        body = escape_text(text).encode("utf-8") if "&" in text or "<" in text \
+            or ">" in text or "\r" in text else raw
+        parent = f"      <parentid>{parent_id}</parentid>\n" if parent_id else ""
+        name = escape_text(clean_xml(name))
+        who = (f"<ip>{name}</ip>\n" if is_ip else
+               f"<username>{name}</username>\n        <id>{user_id or 0}</id>\n")
+        minor_tag = "      <minor/>\n" if minor else ""
+        comment_tag = f"      <comment>{escape_text(clean_xml(comment))}</comment>\n" \
+            if comment else ""
+        sha1 = sha1 or ""
+        head = (f"\n    <revision>\n      <id>{rev_id}</id>\n{parent}"
+                f"      <timestamp>{escape_text(timestamp)}</timestamp>\n"
+                f"      <contributor>\n        {who}      </contributor>\n{minor_tag}"
+                f"{comment_tag}      <origin>{origin or rev_id}</origin>\n"
+                f"      <model>{escape_text(model or WIKITEXT_MODEL)}</model>\n"
+                f"      <format>{escape_text(fmt or WIKITEXT_FORMAT)}</format>\n"
+                f'      <text bytes="{len(raw)}" sha1="{escape_attr(sha1)}" '
+                f'xml:space="preserve">')
+        self.text_bytes += len(raw)
+        return b"".join((head.encode("utf-8"), body,
+                         f"</text>\n      <sha1>{escape_text(sha1)}</sha1>\n    </revision>"
+                         .encode("utf-8")))
 
     def _revision(self, rev: RevisionRecord) -> etree._Element:
         return self._build_revision(rev)

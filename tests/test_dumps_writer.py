@@ -14,6 +14,7 @@ from lxml import etree
 from conftest import require
 from dumps.reader import DumpReader, read_pages
 from dumps.records import (Contributor, Namespace, PageRecord, RevisionRecord, SiteInfo,
+                           UploadRecord,
                            SlotRecord, base36_sha1, combined_sha1)
 from dumps.writer import DumpWriter, clean_xml, open_output
 from test_dumps_reader import CORPUS, READABLE
@@ -204,3 +205,43 @@ def test_direct_serialisation_equals_lxml(text: str, comment: str | None, name: 
         # characters XML cannot hold in a comment or a name become U+FFFD
         assert back.text == text
         assert (back.comment or None) == (clean_xml(comment) if comment else None)
+
+
+_odd = st.text(st.sampled_from('ab é&<>"\'\t\n\r]]>\x01\ufffe'), max_size=12)
+
+
+@settings(max_examples=120, deadline=None)
+@given(title=_odd.filter(bool), redirect=st.one_of(st.none(), _odd),
+       restrictions=st.one_of(st.none(), _odd), texts=st.lists(
+           st.one_of(st.none(), _odd), max_size=3), comment=st.one_of(st.none(), _odd),
+       trusted=st.booleans(), uploads=st.booleans())
+def test_direct_page_equals_xmlfile_page(title: str, redirect: str | None,
+                                         restrictions: str | None, texts: list[str | None],
+                                         comment: str | None, trusted: bool,
+                                         uploads: bool) -> None:
+    """``write_page`` (direct, revisions pre-serialised or records) writes exactly what
+    the ``lxml.etree.xmlfile`` reference writes, whatever the characters."""
+    page = PageRecord(title=title, ns=4, id=9, redirect=redirect, restrictions=restrictions)
+    revisions = [RevisionRecord(
+        id=20 + i, parent_id=19 + i if i else None, timestamp="2024-03-01T10:00:00Z",
+        contributor=Contributor(ip="192.0.2.4") if i % 2 else Contributor(username=title,
+                                                                          user_id=3),
+        text=text, text_deleted=text is None, comment=comment, minor=bool(i % 2),
+        text_sha1=base36_sha1(text) if text is not None else None)
+        for i, text in enumerate(texts)]
+    files = [UploadRecord(timestamp="2024-03-01T10:00:00Z", contributor=Contributor(
+        username="Anna", user_id=2), filename="Plan.png", src="http://x/Plan.png", size=3,
+        comment=comment or "")] if uploads else []
+    direct, reference = io.BytesIO(), io.BytesIO()
+    writer = DumpWriter(direct, trust_sha1=trusted)
+    mixed: list[RevisionRecord | bytes] = []
+    for rev in revisions:  # what the exporter hands over: bytes when it can
+        raw = writer.revision_bytes(
+            rev.id or 0, rev.parent_id, rev.timestamp, rev.contributor.ip or title,
+            rev.contributor.user_id, rev.contributor.ip is not None, rev.minor,
+            rev.comment, None, None, None, rev.text, rev.text_sha1) \
+            if trusted and rev.text is not None else None
+        mixed.append(raw if raw is not None else rev)
+    writer.write_page(page, mixed, files)
+    DumpWriter(reference, trust_sha1=trusted).write_page_lxml(page, revisions, files)
+    assert direct.getvalue() == reference.getvalue()
