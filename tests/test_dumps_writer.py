@@ -208,12 +208,14 @@ def test_direct_serialisation_equals_lxml(text: str, comment: str | None, name: 
 
 
 _odd = st.text(st.sampled_from('ab é&<>"\'\t\n\r]]>\x01\ufffe\uffff\ud800'), max_size=12)
+#: texts as a database holds them: any character UTF-8 can encode (no lone surrogate)
+_odd_text = _odd.map(lambda s: s.replace("\ud800", "\U0001f600"))
 
 
 @settings(max_examples=120, deadline=None)
 @given(title=_odd.filter(bool), redirect=st.one_of(st.none(), _odd),
        restrictions=st.one_of(st.none(), _odd), texts=st.lists(
-           st.one_of(st.none(), _odd), max_size=3), comment=st.one_of(st.none(), _odd),
+           st.one_of(st.none(), _odd_text), max_size=3), comment=st.one_of(st.none(), _odd),
        trusted=st.booleans(), uploads=st.booleans())
 def test_direct_page_equals_xmlfile_page(title: str, redirect: str | None,
                                          restrictions: str | None, texts: list[str | None],
