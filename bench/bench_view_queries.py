@@ -2,6 +2,7 @@
 request (Flask test client, no server), for the same 10 KB page as ``bench_web.py``.
 
     .venv/bin/python bench/bench_view_queries.py [--requests 200] [--show-sql]
+                                                 [--database-url postgresql+psycopg://…]
 
 Prints the statements of one warm view (after the parser cache is filled) and the median
 and mean time of ``--requests`` views; a throw-away instance in a temporary folder.
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument("--database-url", default="",
+                        help="e.g. a throw-away PostgreSQL database (default: SQLite file)")
     args = parser.parse_args(argv)
     from sqlalchemy import event
 
@@ -38,12 +41,14 @@ def main(argv: list[str] | None = None) -> None:
     from wikiengine.store import setup, users
 
     folder = tempfile.mkdtemp(prefix="bench-view-")
-    app = create_app({"INSTANCE_PATH": folder, "DATABASE_URL": f"sqlite:///{folder}/wiki.db",
+    url = args.database_url or f"sqlite:///{folder}/wiki.db"
+    app = create_app({"INSTANCE_PATH": folder, "DATABASE_URL": url,
                       "TESTING": False, "SEARCH_RENDER": False})
     with app.app_context():
         setup.init_instance(app)
         with session_scope(app) as s:
-            users.create_user(s, "Lectrice", "motdepasse-solide")
+            if users.get_user(s, "Lectrice") is None:  # a reused database has her already
+                users.create_user(s, "Lectrice", "motdepasse-solide")
         eng = engine()
     if True:
         client = app.test_client()
