@@ -17,6 +17,8 @@ import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer
+from whoosh.formats import Format, Frequency, Positions
+from whoosh.system import pack_uint
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 
 #: A word: letters/digits, with inner apostrophes (``l'église``, ``aujourd'hui``, ``don't``).
@@ -138,6 +140,76 @@ class WordFilter(Filter):
             elif result is None and not t.removestops:
                 t.stopped = True
                 yield t
+
+
+def _fast_terms(analyzer, value: object, kwargs: dict):  # type: ignore[no-untyped-def]
+    """``(word pattern, WordFilter.term)`` when ``analyzer`` is one of ours (a plain
+    ``RegexTokenizer`` then a ``WordFilter``) indexing a string; else None."""
+    items = getattr(analyzer, "items", None)
+    if (not isinstance(value, str) or set(kwargs) - {"mode"} or not items or len(items) != 2
+            or type(items[0]) is not RegexTokenizer or items[0].gaps
+            or items[0].expression.groups or not isinstance(items[1], WordFilter)):
+        return None
+    return items[0].expression, items[1].term
+
+
+class FastPositions(Positions):
+    """Whoosh's ``Positions`` format, computing a document's postings without Token objects.
+
+    For our analysers the words are found with one ``findall`` and mapped to terms through the
+    ``WordFilter`` cache, positions numbered exactly as the token chain numbers them (the first
+    kept word keeps its place, later ones follow it: stop words removed). The postings are the
+    same bytes; indexing spends about half as long in analysis. Other analysers: unchanged.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+        fast = _fast_terms(analyzer, value, kwargs)
+        if fast is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        pattern, term = fast
+        poses: dict[str, list[int]] = {}
+        pos = None
+        for number, word in enumerate(pattern.findall(value)):
+            result = term(word)
+            if result:
+                pos = number if pos is None else pos + 1
+                found = poses.get(result)
+                if found is None:
+                    poses[result] = [pos]
+                else:
+                    found.append(pos)
+        boost = self.field_boost
+        encode = self.encode
+        for word, positions in poses.items():
+            yield word, len(positions), float(len(positions)) * boost, encode(positions)
+
+
+class FastFrequency(Frequency):
+    """Whoosh's ``Frequency`` format with the same shortcut as :class:`FastPositions`."""
+
+    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+        fast = _fast_terms(analyzer, value, kwargs)
+        if fast is None:
+            return super().word_values(value, analyzer, **kwargs)
+        pattern, term = fast
+        freqs: dict[str, int] = {}
+        for word in pattern.findall(value):
+            result = term(word)
+            if result:
+                freqs[result] = freqs.get(result, 0) + 1
+        boost = self.field_boost
+        return ((w, f, float(f) * boost, pack_uint(f)) for w, f in freqs.items())
+
+
+def fast_format(format_: Format) -> Format:
+    """The fast twin of a ``Positions`` or ``Frequency`` format (same options), else itself."""
+    twin = {Positions: FastPositions, Frequency: FastFrequency}.get(type(format_))
+    if twin is None:
+        return format_
+    fast = twin.__new__(twin)
+    fast.__dict__.update(format_.__dict__)
+    return fast
 
 
 def normalise_language(language: str | None) -> str:

@@ -28,6 +28,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
 from . import analysis, snippets
+from .bulk import BulkWriter
 from .document import Hit, SearchDocument, iso
 from .document import MAX_CONTENT_CHARS
 
@@ -39,7 +40,7 @@ CORRUPTION = (whoosh_index.IndexError, EOFError, FileNotFoundError, struct.error
               pickle.UnpicklingError)
 
 #: Bumped when the schema or analysis changes: an older index is rebuilt on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Characters of body text (its first sentences) whose words join titles, redirects, headings
 #: and categories in the "did you mean" vocabulary (as CirrusSearch suggests from titles and
 #: redirects); all the text would nearly double the indexing time.
@@ -56,7 +57,7 @@ def make_schema(language: str) -> Schema:
     """The index fields; text fields use ``language``'s analysers."""
     text = analysis.text_analyzer(language)
     titles = analysis.title_analyzer(language)
-    return Schema(
+    schema = Schema(
         page_id=ID(stored=True, unique=True),
         namespace=ID(stored=True),
         title=TEXT(analyzer=titles, stored=True),
@@ -73,6 +74,11 @@ def make_schema(language: str) -> Schema:
         wordcount=NUMERIC(stored=True),
         timestamp=STORED(),
     )
+    for name in schema.names():
+        field = schema[name]
+        if isinstance(field, TEXT):
+            field.format = analysis.fast_format(field.format)
+    return schema
 
 
 def to_fields(doc: SearchDocument) -> dict[str, object]:
@@ -248,7 +254,8 @@ class WhooshBackend:
 
     def replace_all(self, docs: Iterable[SearchDocument], timeout: float = 600.0) -> int:
         """Write every document anew and swap them in at once; returns how many."""
-        writer = self._writer(timeout, limitmb=128)
+        # Postings grouped in memory (``bulk``): no sorted runs pickled to temporary files.
+        writer = BulkWriter(self.open(), timeout=timeout, delay=0.05, compound=False)
         count = 0
         try:
             for doc in docs:
