@@ -158,6 +158,7 @@ def test_collection_day_from_preparation_to_album(day: Day) -> None:
     assert not day.reader.page("Discussion utilisateur:Bob")["exists"]
     rc, out = day.run("report", "--thank")
     assert rc == 0, out
+    assert "[4/4] Lavoir de Saint-Marc : 2 modification(s)" in out and "à revoir : source, catégorie" in out
     report = day.text(f"{day.landing}/Bilan")
     assert _figure(report, "Pages créées") == 1 and _figure(report, "Modifications") == 4
     assert _figure(report, "Contributeurs et contributrices") == 3

@@ -87,11 +87,12 @@ def collect(site: pywikibot.site.APISite, titles: list[str], start: dt.datetime,
     """Read the day's activity on ``titles`` (and the uploads in the window)."""
     act = Activity(start, end)
     pages = [pywikibot.Page(site, t) for t in dict.fromkeys(titles)]
-    for page in pages:
+    for index, page in enumerate(pages, start=1):
         facts = PageFacts(page.title())
         act.pages.append(facts)
         if not page.exists():
             facts.exists = False
+            pywikibot.info(f"[{index}/{len(pages)}] {facts.title} : pas encore écrite")
             continue
         # sizes of every revision, texts of only the two that count (long histories stay cheap)
         revs = sorted(page.revisions(content=False), key=lambda r: (r.timestamp, r.revid))
@@ -120,6 +121,8 @@ def collect(site: pywikibot.site.APISite, titles: list[str], start: dt.datetime,
             facts.coords = [(float(p[0]), float(p[1])) for p in json.loads(props["maps-coordinates"])]
         if checklist:
             _check(site, page, facts, short, day_category)
+        pywikibot.info(f"[{index}/{len(pages)}] {facts.title} : {facts.edits} modification(s), "
+                       f"{facts.bytes:+d} octets" + (f", à revoir : {', '.join(facts.issues)}" if facts.issues else ""))
     for entry in site.logevents(logtype="upload", start=end, end=start):
         name = entry.page().title()
         if entry.user() == bot_user or name in exclude_files:
