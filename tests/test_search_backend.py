@@ -99,6 +99,24 @@ def test_prefix_wildcard(backend: WhooshBackend) -> None:
     assert "Lavoir du Moulin-Blanc" in titles(backend, "lavandi*")
 
 
+def test_prefix_matches_each_page_once_title_matches_first(backend: WhooshBackend) -> None:
+    from whoosh.query import Prefix
+
+    from wikiengine.search.query import FlatPrefix
+
+    parsed = parse("lav*", backend.schema).ranked()
+    assert any(isinstance(leaf, FlatPrefix) for leaf in parsed.leaves())
+    whoosh_own = parsed.accept(lambda q: Prefix(q.fieldname, q.text, boost=q.boost)
+                               if isinstance(q, FlatPrefix) else q)
+    with backend.searcher() as s:
+        expected = {s.stored_fields(n)["page_id"] for n in s.docs_for_query(whoosh_own)}
+    total, hits = backend.search(parsed, namespaces=None, limit=500, offset=0)
+    assert expected and {str(h.page_id) for h in hits} == expected
+    assert total == len(hits) == len(expected)
+    in_title = [h for h in hits if h.title.split(":")[-1].lower().startswith("lav")]
+    assert in_title and hits[:len(in_title)] == in_title
+
+
 def test_namespace_filter_and_all(backend: WhooshBackend) -> None:
     assert titles(backend, "infobox") == []
     assert titles(backend, "infobox", namespaces=(10,)) == ["Modèle:Infobox Quartier"]

