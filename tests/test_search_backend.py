@@ -179,6 +179,33 @@ def test_did_you_mean(backend: WhooshBackend) -> None:
     assert backend.suggest(["recouvrance"]) == []
 
 
+def test_edit_distance_bound() -> None:
+    from wikiengine.search.backend import within
+
+    assert within("lavoir", "lavoir", 0) and within("lavoir", "lavoirs", 1)
+    assert within("recouvrance", "recouvranse", 1) and not within("recouvrance", "recouvrnse", 1)
+    assert within("recouvrance", "recouvrnse", 2) and not within("brest", "brestois", 2)
+    assert within("", "ab", 2) and not within("", "abc", 2)
+
+
+def test_closest_word_agrees_with_whooshs_automaton(backend: WhooshBackend) -> None:
+    with backend.searcher() as s:
+        reader = s.reader()
+        words = [t.decode() for t in reader.lexicon("spell") if len(t) > 4]
+        assert len(words) > 20
+        for word in words[::3]:
+            for typo in (word[:2] + word[3:], word[:3] + "x" + word[4:], word + "q"):
+                expected = ""
+                for distance, prefix in ((1, 1), (2, 2)):
+                    found = sorted(reader.terms_within("spell", typo, distance, prefix=prefix),
+                                   key=lambda t: (-reader.doc_frequency("spell", t), t))
+                    found = [t for t in found if t != typo]
+                    if found:
+                        expected = found[0]
+                        break
+                assert backend._closest(reader, typo) == expected, typo
+
+
 def test_update_and_delete_are_seen_by_the_shared_searcher(backend: WhooshBackend) -> None:
     assert titles(backend, "kerinou") == []
     doc = SearchDocument(page_id=50, namespace=0, title="Kerinou", prefixed="Kerinou",

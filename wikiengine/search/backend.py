@@ -129,6 +129,7 @@ class WhooshBackend:
         self._open_lock = threading.Lock()
         self._checked = 0.0
         self._filters: dict[object, object] = {}
+        self._spelling: dict[object, object] = {}
         self.generation = 0
 
     def _version(self) -> str:
@@ -403,19 +404,52 @@ class WhooshBackend:
         stems = list(self.schema["content"].process_text(word, mode="query"))
         return bool(stems) and all(reader.doc_frequency("content", t) > 0 for t in stems)
 
-    @staticmethod
-    def _closest(reader, word: str) -> str:  # type: ignore[no-untyped-def]
+    def _closest(self, reader, word: str) -> str:  # type: ignore[no-untyped-def]
         """The most frequent known word at edit distance 1 (same first letter), else 2 (same
-        first two letters: a two-edit automaton over the whole vocabulary is slow).
+        first two letters: a two-edit search over the whole vocabulary is slow).
 
-        (Whoosh's own corrector ranks every word within the distance by frequency alone.)
+        The words sharing the first letter are read once per searcher (``_spelling_words``)
+        and compared in memory; Whoosh's ``terms_within`` walked the on-disk term table with
+        an automaton, thousands of file reads per word. (Whoosh's own corrector ranks every
+        word within the distance by frequency alone.)
         """
+        words = self._spelling_words(reader, word[:1])
         for distance, prefix in ((1, 1), (2, 2)):
             best, best_freq = "", 0
-            for term in reader.terms_within("spell", word, distance, prefix=prefix):
-                freq = reader.doc_frequency("spell", term)
-                if term != word and freq > best_freq:
-                    best, best_freq = term, freq
+            head = word[:prefix]
+            for term in words:
+                if (term != word and abs(len(term) - len(word)) <= distance
+                        and term.startswith(head) and within(word, term, distance)):
+                    freq = reader.doc_frequency("spell", term)
+                    if freq > best_freq or (freq == best_freq and term < best):
+                        best, best_freq = term, freq
             if best:
                 return best
         return ""
+
+    def _spelling_words(self, reader, letter: str) -> list[str]:  # type: ignore[no-untyped-def]
+        """The "did you mean" vocabulary starting with ``letter``, cached per searcher."""
+        cache = self._spelling
+        if cache.get("searcher") is not self._searcher:
+            cache.clear()
+            cache["searcher"] = self._searcher
+        if letter not in cache:
+            cache[letter] = [t.decode("utf-8") if isinstance(t, bytes) else t
+                             for t in reader.expand_prefix("spell", letter)]
+        return cache[letter]  # type: ignore[return-value]
+
+
+def within(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance between ``a`` and ``b`` is at most ``limit`` (early exit)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char != other)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
