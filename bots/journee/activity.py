@@ -9,6 +9,7 @@ quality checklist (no source, no category, no image, very short, red links).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -117,7 +118,6 @@ def collect(site: pywikibot.site.APISite, titles: list[str], start: dt.datetime,
         facts.images = [f.title() for f in page.imagelinks() if f.title() not in exclude_files]
         props = page.properties()
         if props.get("maps-coordinates"):
-            import json
             facts.coords = [(float(p[0]), float(p[1])) for p in json.loads(props["maps-coordinates"])]
         if checklist:
             _check(site, page, facts, short, day_category)
