@@ -3,11 +3,12 @@
 Owns the exact shape MediaWiki 1.39's ``XmlDumpWriter`` gives a dump: the ``<mediawiki>``
 root with its schema location, ``<siteinfo>``, then ``<page>`` elements with their
 ``<revision>``s (id, parentid, timestamp, contributor, minor, comment, origin, model, format,
-text with ``bytes``/``sha1``/``xml:space``, sha1 in base 36). Output goes through
-``lxml.etree.xmlfile`` one page at a time, so memory does not grow with the dump, into
-plain, ``.gz`` or ``.bz2`` files or standard output (``open_output``). Revisions read from
-this wiki's database (hash known, main slot only) take a direct serialisation that writes the
-same bytes as lxml, several times faster. Characters XML cannot hold become U+FFFD.
+text with ``bytes``/``sha1``/``xml:space``, sha1 in base 36). Pages are written directly, one
+revision at a time, so memory does not grow with the dump, into plain, ``.gz`` or ``.bz2``
+files or standard output (``open_output``): the common revision (hash known, main slot,
+nothing hidden) as bytes built at once, the others as lxml elements; the result equals, byte
+for byte, what ``lxml.etree.xmlfile`` writes (``write_page_lxml``, the tests' reference).
+Characters XML cannot hold become U+FFFD.
 Pure: no database.
 """
 from __future__ import annotations
