@@ -133,6 +133,31 @@ def test_paging_and_total(backend: WhooshBackend) -> None:
     assert not {h.page_id for h in first} & {h.page_id for h in second}
 
 
+def test_total_counts_every_match_whatever_the_limit(tmp_path: Path) -> None:
+    b = WhooshBackend(tmp_path / "index", "fr")
+    b.open()
+    # Whoosh's collector may swap in a pruned matcher once its top N is full, which also
+    # drops pages from the count; the total must not depend on the limit.
+    docs = [SearchDocument(page_id=n, namespace=0, title=f"Page {n}", prefixed=f"Page {n}",
+                           content=f"Rue {n}, près du lavoir, " + "mot " * n)
+            for n in range(1, 60)]
+    docs[29] = SearchDocument(page_id=30, namespace=0, title="Lavoir", prefixed="Lavoir",
+                              content="Le lavoir.")
+    b.replace_all(docs)
+    for text in ("lavoir", "lav*"):
+        query = parse(text, b.schema).ranked()
+        for limit in (1, 5, 100):
+            total, hits = b.search(query, namespaces=[0], limit=limit, offset=0)
+            assert total == 59, (text, limit, total)
+            assert hits[0].title == "Lavoir"
+    for text in ("lav* OR mot", "rue lavoir", "mot -lavoir", "lav* 3"):
+        query = parse(text, b.schema).ranked()
+        with b.searcher() as s:
+            expected = len(set(s.docs_for_query(query)))
+        assert [b.search(query, namespaces=None, limit=limit, offset=0)[0]
+                for limit in (1, 3, 100)] == [expected] * 3, text
+
+
 def test_snippets_highlight_and_escape(backend: WhooshBackend) -> None:
     _, hits = backend.search(parse("musée", backend.schema).ranked(), namespaces=[0],
                              limit=5, offset=0)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Or, Query, Term
@@ -308,10 +309,18 @@ class WhooshBackend:
                limit: int, offset: int, snippets: bool = True) -> tuple[int, list[Hit]]:
         """Ranked hits ``offset``..``offset+limit`` of ``query`` and the total count."""
         with self.searcher() as s:
-            # optimize=False: every match is scored in one pass, which also counts them;
-            # Whoosh's block skipping needs a second pass for the count and is slower here.
-            results = s.search(query, limit=offset + limit, optimize=False,
-                               filter=self.namespace_filter(namespaces))
+            # Every match is scored in one pass, which also counts them. replace=0: Whoosh's
+            # collector otherwise swaps in a pruned matcher once its top N is full (even with
+            # optimize=False), dropping pages that cannot enter the top N from the count too
+            # (pre* over 10,000 pages: 1,262 counted of 6,136). Block skipping
+            # (usequality) was no faster here and needs a second pass to count.
+            collector = collectors.TopCollector(limit=offset + limit, usequality=False,
+                                                replace=0)
+            allowed = self.namespace_filter(namespaces)
+            if allowed is not None:
+                collector = collectors.FilterCollector(collector, allow=allowed)
+            s.search_with_collector(query, collector)
+            results = collector.results()
             total = len(results)
             terms = self._query_terms(s, query) if snippets else None
             return total, [self._hit(hit, terms) for hit in results[offset:offset + limit]]
