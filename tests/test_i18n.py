@@ -110,3 +110,29 @@ def test_dates_in_the_site_time_zone(app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         shown = app.jinja_env.filters["datetime"](datetime.datetime(2026, 1, 5, 12, 0))
     assert "1:00" in shown and "Jan" in shown
+
+
+def test_catalogues_never_translate_one_message_two_ways() -> None:
+    """Flask-Babel merges every package's catalogue into one: a message two catalogues
+    translate differently would show whichever was merged last."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[1]
+    seen: dict[tuple[str, str], tuple[str, Path]] = {}
+    clashes = []
+    for po in sorted(root.glob("*/**/translations/*/LC_MESSAGES/messages.po")):
+        if ".venv" in po.parts:
+            continue
+        language = po.parts[-3]
+        with po.open("rb") as handle:
+            catalogue = read_po(handle)
+        for message in catalogue:
+            if not message.id or not message.string or isinstance(message.id, tuple):
+                continue
+            key = (language, message.id)
+            if key in seen and seen[key][0] != message.string:
+                clashes.append((language, message.id, seen[key], (message.string, po)))
+            seen.setdefault(key, (message.string, po))
+    assert not clashes, clashes
