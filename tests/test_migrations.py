@@ -55,7 +55,14 @@ def test_init_upgrades_existing_instance_and_keeps_data(app) -> None:
 
 
 def test_downgrade_to_base_and_upgrade_again(app) -> None:
+    from wikiengine import search
+
+    # The search indexer reads pages in a background thread after the main page's save:
+    # let it finish, so dropping the tables does not deadlock with its reads (PostgreSQL).
+    with app.app_context():
+        assert search.flush(app=app)
     engine = db.engine(app)
+    engine.dispose()
     with engine.begin() as conn:
         from alembic import command
 
