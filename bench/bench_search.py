@@ -141,11 +141,15 @@ def percentile(values: list[float], p: float) -> float:
 
 
 # -- Whoosh ------------------------------------------------------------------------------
-def bench_whoosh(docs: list[SearchDocument], queries, folder: Path, language: str) -> dict:
+def bench_whoosh(docs: list[SearchDocument], queries, folder: Path, language: str,
+                 reuse: bool = False) -> dict:
     backend = WhooshBackend(folder / "whoosh", language)
     backend.open()
     started = time.perf_counter()
-    backend.replace_all(iter(docs))
+    if reuse and not backend.needs_rebuild and backend.doc_count() == len(docs):
+        print("reusing the index in", folder / "whoosh", flush=True)
+    else:
+        backend.replace_all(iter(docs))
     build = time.perf_counter() - started
     size = sum(f.stat().st_size for f in (folder / "whoosh").iterdir())
     app = Flask("bench")
@@ -316,6 +320,9 @@ def main() -> None:
     parser.add_argument("--language", default="fr")
     parser.add_argument("--seed", type=int, default=1946)
     parser.add_argument("--keep", help="folder to keep the indexes in (default: temporary)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: query the Whoosh index kept there by an earlier run "
+                             "(same --pages and --seed) instead of rebuilding it; skips FTS5")
     parser.add_argument("--db-pages", type=int, default=2000,
                         help="pages of the end-to-end rebuild from a wiki database (0: skip)")
     args = parser.parse_args()
@@ -332,9 +339,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        fts = bench_fts5(docs, queries, folder)
+        fts = {} if args.reuse else bench_fts5(docs, queries, folder)
         print("fts5", json.dumps(fts, indent=1), flush=True)
-        whoosh = bench_whoosh(docs, queries, folder, args.language)
+        whoosh = bench_whoosh(docs, queries, folder, args.language, reuse=args.reuse)
         print("whoosh", json.dumps(whoosh, indent=1), flush=True)
         database = {}
         for render in (False, True) if args.db_pages else ():
@@ -349,6 +356,8 @@ def main() -> None:
     print(f"\n| engine | build s | pages/s | index MB | p50 ms | p95 ms | update ms |")
     print("|---|---|---|---|---|---|---|")
     for name, r in (("Whoosh-Reloaded", whoosh), ("SQLite FTS5", fts)):
+        if not r:
+            continue
         print(f"| {name} | {r['build_s']:.0f} | {r['pages_per_s']:.0f} | {r['index_mb']:.0f} | "
               f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['update_p50_ms']:.1f} |")
 

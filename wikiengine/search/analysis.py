@@ -13,9 +13,11 @@ exactly like the accented word in the page.
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer
 from whoosh.formats import Format, Frequency, Positions
 from whoosh.system import pack_uint
@@ -153,14 +155,48 @@ def _fast_terms(analyzer, value: object, kwargs: dict):  # type: ignore[no-untyp
     return items[0].expression, items[1].term
 
 
+@lru_cache(maxsize=512)
+def _gap_struct(count: int) -> struct.Struct:
+    return struct.Struct(f"<{count}I")
+
+
 class FastPositions(Positions):
-    """Whoosh's ``Positions`` format, computing a document's postings without Token objects.
+    """Whoosh's ``Positions`` format, computing a document's postings without Token objects,
+    and storing positions so that a whole posting list decodes with numpy.
 
     For our analysers the words are found with one ``findall`` and mapped to terms through the
     ``WordFilter`` cache, positions numbered exactly as the token chain numbers them (the first
-    kept word keeps its place, later ones follow it: stop words removed). The postings are the
-    same bytes; indexing spends about half as long in analysis. Other analysers: unchanged.
+    kept word keeps its place, later ones follow it: stop words removed); indexing spends about
+    half as long in analysis. Other analysers: unchanged.
+
+    A value is the count (4 bytes, big-endian, as Whoosh's) followed by the gaps between
+    positions as little-endian 32-bit words, instead of a pickled list: one value is decoded
+    in a few array operations, and a posting list's values joined together are decoded at
+    once (``decode_positions_array``, used by phrase queries in ``search.arrays``).
     """
+
+    def encode(self, poslist):  # type: ignore[no-untyped-def]
+        count = len(poslist)
+        gaps = map(int.__sub__, poslist, [0, *poslist[:-1]])
+        return pack_uint(count) + _gap_struct(count).pack(*gaps)
+
+    def decode_positions(self, valuestring):  # type: ignore[no-untyped-def]
+        return np.cumsum(np.frombuffer(valuestring, "<u4", offset=4), dtype=np.int64).tolist()
+
+    def decode_positions_array(self, values: list[bytes], counts: np.ndarray) -> np.ndarray:
+        """Every position of the postings whose ``values`` are given, flat, in order;
+        ``counts`` are their frequencies (the weights of an unboosted field)."""
+        counts = np.asarray(counts, dtype=np.int64)
+        if not len(values):
+            return np.zeros(0, dtype=np.int64)
+        words = np.frombuffer(b"".join(values), "<u4")
+        heads = np.cumsum(counts + 1) - (counts + 1)  # each value's count word
+        keep = np.ones(words.size, dtype=bool)
+        keep[heads] = False
+        total = np.cumsum(words[keep], dtype=np.int64)
+        starts = np.cumsum(counts) - counts
+        before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
+        return total - np.repeat(before, counts)
 
     def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
         fast = _fast_terms(analyzer, value, kwargs)

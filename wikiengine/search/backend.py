@@ -28,7 +28,7 @@ from whoosh.query import Or, Query, Term
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
 
-from . import analysis, snippets
+from . import analysis, arrays, snippets
 from .bulk import BulkWriter
 from .document import Hit, SearchDocument, iso
 from .document import MAX_CONTENT_CHARS
@@ -41,7 +41,7 @@ CORRUPTION = (whoosh_index.IndexError, EOFError, FileNotFoundError, struct.error
               pickle.UnpicklingError)
 
 #: Bumped when the schema or analysis changes: an older index is rebuilt on open.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Characters of body text (its first sentences) whose words join titles, redirects, headings
 #: and categories in the "did you mean" vocabulary (as CirrusSearch suggests from titles and
 #: redirects); all the text would nearly double the indexing time.
@@ -131,6 +131,9 @@ class WhooshBackend:
         self._checked = 0.0
         self._filters: dict[object, object] = {}
         self._spelling: dict[object, object] = {}
+        self._arrays: arrays.ArraySearcher | None = None
+        #: Answer queries with :mod:`arrays` (False: Whoosh's own matchers, for comparison).
+        self.use_arrays = True
         self.generation = 0
 
     def _version(self) -> str:
@@ -198,6 +201,7 @@ class WhooshBackend:
 
     # -- reading -----------------------------------------------------------------------
     def _close_searcher(self) -> None:
+        self._arrays = None
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -308,22 +312,40 @@ class WhooshBackend:
     def search(self, query: Query, *, namespaces: Iterable[int] | None,
                limit: int, offset: int, snippets: bool = True) -> tuple[int, list[Hit]]:
         """Ranked hits ``offset``..``offset+limit`` of ``query`` and the total count."""
+        namespaces = None if namespaces is None else list(namespaces)
+        if namespaces == []:
+            namespaces = None  # no namespace named: all of them (as Whoosh's empty filter did)
         with self.searcher() as s:
-            # Every match is scored in one pass, which also counts them. replace=0: Whoosh's
-            # collector otherwise swaps in a pruned matcher once its top N is full (even with
-            # optimize=False), dropping pages that cannot enter the top N from the count too
-            # (pre* over 10,000 pages: 1,262 counted of 6,136). Block skipping
-            # (usequality) was no faster here and needs a second pass to count.
-            collector = collectors.TopCollector(limit=offset + limit, usequality=False,
-                                                replace=0)
             allowed = self.namespace_filter(namespaces)
-            if allowed is not None:
-                collector = collectors.FilterCollector(collector, allow=allowed)
-            s.search_with_collector(query, collector)
-            results = collector.results()
-            total = len(results)
+            try:
+                if not self.use_arrays:
+                    raise arrays.Unsupported("switched off")
+                if self._arrays is None or self._arrays.searcher is not s:
+                    self._arrays = arrays.ArraySearcher(s)
+                key = None if namespaces is None else tuple(sorted(set(namespaces)))
+                total, top = self._arrays.top(query, allowed=allowed, allowed_key=key,
+                                              limit=offset + limit)
+                found = [(s.stored_fields(docnum), score) for docnum, score in top[offset:]]
+            except arrays.Unsupported:
+                total, found = self._whoosh_search(s, query, allowed, offset + limit)
+                found = found[offset:]
             terms = self._query_terms(s, query) if snippets else None
-            return total, [self._hit(hit, terms) for hit in results[offset:offset + limit]]
+            return total, [self._hit(fields, score, terms) for fields, score in found]
+
+    @staticmethod
+    def _whoosh_search(s: Searcher, query: Query, allowed: set[int] | None,
+                       limit: int) -> tuple[int, list[tuple[dict, float]]]:
+        """Whoosh's own matchers, for query shapes :mod:`arrays` does not handle."""
+        # Every match is scored in one pass, which also counts them. replace=0: Whoosh's
+        # collector otherwise swaps in a pruned matcher once its top N is full (even with
+        # optimize=False), dropping pages that cannot enter the top N from the count too
+        # (pre* over 10,000 pages: 1,262 counted of 6,136).
+        collector = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+        if allowed is not None:
+            collector = collectors.FilterCollector(collector, allow=allowed)
+        s.search_with_collector(query, collector)
+        results = collector.results()
+        return len(results), [(hit.fields(), hit.score) for hit in results[:limit]]
 
     def _query_terms(self, searcher: Searcher, query: Query) -> dict[str, frozenset[str]]:
         """Index terms of ``query`` per field, wildcards expanded to the terms they match."""
@@ -341,10 +363,9 @@ class WhooshBackend:
         last = self.schema[fieldname].analyzer.items[-1]
         return last.term
 
-    def _hit(self, hit, terms: dict[str, frozenset[str]] | None) -> Hit:  # type: ignore[no-untyped-def]
-        fields = hit.fields()
+    def _hit(self, fields: dict, score: float, terms: dict[str, frozenset[str]] | None) -> Hit:
         out = Hit(page_id=int(fields["page_id"]), namespace=int(fields["namespace"]),
-                  title=fields.get("prefixed") or fields["title"], score=round(hit.score, 4),
+                  title=fields.get("prefixed") or fields["title"], score=round(score, 4),
                   size=fields.get("size", 0), wordcount=fields.get("wordcount", 0),
                   timestamp=fields.get("timestamp", ""))
         if terms is None:
