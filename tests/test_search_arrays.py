@@ -127,13 +127,42 @@ def test_unsupported_shapes_fall_back_to_whoosh(corpus) -> None:  # type: ignore
     for text in (f"NOT {vocab[0]}", f'"{vocab[0]} {vocab[1]}"~3'):
         query = parse(text, backend.schema).ranked()
         with backend.searcher() as s, pytest.raises(arrays.Unsupported):
-            arrays.ArraySearcher(s).top(query, allowed=None, allowed_key=None, limit=10)
+            arrays.ArraySearcher(s).top(query, namespaces=None, limit=10)
         assert answers(backend, text, None, True) == answers(backend, text, None, False)
+
+
+def test_cached_arrays_follow_updates_deletions_and_merges(tmp_path: Path) -> None:
+    """The arrays cached per segment outlive a searcher; new segments, deletions and
+    merges are seen at once."""
+    backend = WhooshBackend(tmp_path / "index", "fr")
+    backend.open()
+    page = SearchDocument(page_id=1, namespace=0, title="Lavoir du Pilier Rouge",
+                          prefixed="Lavoir du Pilier Rouge", content="Un lavoir couvert.")
+    other = SearchDocument(page_id=2, namespace=0, title="Recouvrance",
+                           prefixed="Recouvrance", content="Le quartier et son lavoir.")
+    backend.replace_all([page, other])
+    assert [p for p, _ in answers(backend, "lavoir", None, True)[1]] == [1, 2]
+    backend.apply([], deletions=[1])
+    assert [p for p, _ in answers(backend, "lavoir", None, True)[1]] == [2]
+    page.page_id, page.content = 3, "Un lavoir restauré en 2024."
+    backend.apply([page], deletions=[])
+    assert [p for p, _ in answers(backend, "restauré", None, True)[1]] == [3]
+    assert answers(backend, "lavoir", None, True) == answers(backend, "lavoir", None, False)
+    backend.optimize()
+    assert answers(backend, "lavoir", None, True) == answers(backend, "lavoir", None, False)
+    with backend.searcher() as s:
+        live = {leaf.reader()._segment.segment_id() for leaf, _ in s.leaf_searchers()}
+    assert {key[0] for key in backend._array_cache.lengths} <= live
+    backend.close()
 
 
 def test_posting_cache_is_bounded() -> None:
     import numpy as np
     cache = arrays.PostingCache(limit=1000)
     for key in range(10):
-        cache.put(key, arrays.Postings(np.zeros(20, np.int64), np.zeros(20)))  # 320 bytes
-    assert cache.size <= 1000 and cache.get(9) is not None and cache.get(0) is None
+        cache.put(("seg", "content", key), arrays.Postings(np.zeros(20, np.int64), np.zeros(20)))
+    assert cache.size <= 1000  # 320 bytes each
+    assert cache.get(("seg", "content", 9)) is not None
+    assert cache.get(("seg", "content", 0)) is None
+    cache.retain({"other"})
+    assert cache.size == 0 and cache.get(("seg", "content", 9)) is None

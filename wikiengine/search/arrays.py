@@ -17,7 +17,6 @@ Anything else raises :class:`Unsupported` and the caller runs Whoosh's own match
 """
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from typing import Iterable
 
@@ -124,24 +123,27 @@ def _positions(format_, values: list[bytes], weights: np.ndarray) -> np.ndarray:
 
 
 class LeafArrays:
-    """One segment's arrays: live documents, field lengths, cached postings."""
+    """One segment as seen by one searcher: its live documents (deletions change from one
+    searcher to the next) and, through the shared cache, its lengths and postings (which do
+    not: Whoosh never rewrites a segment)."""
 
-    def __init__(self, reader: SegmentReader, offset: int, cache: "PostingCache"):
+    def __init__(self, reader: SegmentReader, offset: int, cache: "ArrayCache"):
         self.reader = reader
         self.offset = offset
+        self.segment = reader._segment.segment_id()
         self.count = reader.doc_count_all()
         self.live = np.ones(self.count, dtype=bool)
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
         if deleted:
             self.live[np.fromiter(deleted, dtype=np.int64)] = False
-        self._lengths: dict[str, np.ndarray] = {}
         self._cache = cache
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in ``fieldname`` as Whoosh encodes it (one byte)."""
-        found = self._lengths.get(fieldname)
+        key = (self.segment, fieldname)
+        found = self._cache.lengths.get(key)
         if found is None:
-            found = self._lengths[fieldname] = self._read_lengths(fieldname)
+            found = self._cache.lengths[key] = self._read_lengths(fieldname)
         return found
 
     def _read_lengths(self, fieldname: str) -> np.ndarray:
@@ -158,11 +160,11 @@ class LeafArrays:
         return _LENGTHS[codes]
 
     def postings(self, fieldname: str, btext: bytes, positions: bool = False) -> Postings:
-        key = (id(self), fieldname, btext)
-        found = self._cache.get(key)
+        key = (self.segment, fieldname, btext)
+        found = self._cache.postings.get(key)
         if found is None or (positions and found.positions is None):
             found = read_postings(self.reader, fieldname, btext, positions)
-            self._cache.put(key, found)
+            self._cache.postings.put(key, found)
         return found
 
 
@@ -172,15 +174,15 @@ class PostingCache:
     def __init__(self, limit: int = CACHE_BYTES):
         self.limit = limit
         self.size = 0
-        self._items: OrderedDict[object, Postings] = OrderedDict()
+        self._items: OrderedDict[tuple, Postings] = OrderedDict()
 
-    def get(self, key: object) -> Postings | None:
+    def get(self, key: tuple) -> Postings | None:
         found = self._items.get(key)
         if found is not None:
             self._items.move_to_end(key)
         return found
 
-    def put(self, key: object, postings: Postings) -> None:
+    def put(self, key: tuple, postings: Postings) -> None:
         old = self._items.pop(key, None)
         if old is not None:
             self.size -= old.nbytes
@@ -191,6 +193,25 @@ class PostingCache:
         while self.size > self.limit:
             _, dropped = self._items.popitem(last=False)
             self.size -= dropped.nbytes
+
+    def retain(self, segments: set[str]) -> None:
+        """Forget the postings of segments other than ``segments`` (merged away)."""
+        for key in [k for k in self._items if k[0] not in segments]:
+            self.size -= self._items.pop(key).nbytes
+
+
+class ArrayCache:
+    """What outlives one searcher: per segment, field lengths and decoded postings. After a
+    page is saved, Whoosh adds a small segment; the big ones keep their cached arrays."""
+
+    def __init__(self, cache_bytes: int = CACHE_BYTES):
+        self.postings = PostingCache(cache_bytes)
+        self.lengths: dict[tuple[str, str], np.ndarray] = {}
+
+    def retain(self, segments: set[str]) -> None:
+        self.postings.retain(segments)
+        for key in [k for k in self.lengths if k[0] not in segments]:
+            del self.lengths[key]
 
 
 class Matches:
@@ -209,31 +230,31 @@ class ArraySearcher:
     Not thread-safe by itself: the backend calls it with its search lock held.
     """
 
-    def __init__(self, searcher, cache_bytes: int = CACHE_BYTES):  # type: ignore[no-untyped-def]
+    def __init__(self, searcher, cache: ArrayCache | None = None):  # type: ignore[no-untyped-def]
         weighting = searcher.weighting
         if type(weighting) is not BM25F:
             raise Unsupported("weighting")
         self.searcher = searcher
         self.B, self.K1 = weighting.B, weighting.K1
         self._field_B = weighting._field_B
-        self.cache = PostingCache(cache_bytes)
+        self.cache = cache if cache is not None else ArrayCache()
         self.leaves = []
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             if not isinstance(reader, SegmentReader):
                 raise Unsupported("reader")
             self.leaves.append(LeafArrays(reader, offset, self.cache))
+        self.cache.retain({leaf.segment for leaf in self.leaves})
         self.doc_count_all = sum(leaf.count for leaf in self.leaves)
         self._masks: dict[object, list[np.ndarray]] = {}
-        self.lock = threading.Lock()
 
     # -- the query ------------------------------------------------------------------------
-    def top(self, query: wq.Query, *, allowed: Iterable[int] | None, allowed_key: object,
+    def top(self, query: wq.Query, *, namespaces: Iterable[int] | None,
             limit: int) -> tuple[int, list[tuple[int, float]]]:
-        """How many pages match ``query`` (among ``allowed`` document numbers, None: all) and
-        the best ``limit`` of them as (document number, score), best first."""
+        """How many pages match ``query`` in ``namespaces`` (None: all) and the best ``limit``
+        of them as (document number, score), best first."""
         ids, scores = [], []
-        filters = self._allowed_masks(allowed, allowed_key)
+        filters = self._namespace_masks(namespaces)
         for number, leaf in enumerate(self.leaves):
             found = self._eval(query, leaf)
             if found is None:
@@ -258,16 +279,19 @@ class ArraySearcher:
         order = np.lexsort((docnums, -score))[:limit]
         return total, [(int(docnums[i]), float(score[i])) for i in order]
 
-    def _allowed_masks(self, allowed: Iterable[int] | None,
-                       key: object) -> list[np.ndarray] | None:
-        if allowed is None:
+    def _namespace_masks(self, namespaces: Iterable[int] | None) -> list[np.ndarray] | None:
+        """Per segment, the documents in ``namespaces`` (the ``namespace`` field's postings)."""
+        if namespaces is None:
             return None
+        key = tuple(sorted(set(namespaces)))
         masks = self._masks.get(key)
         if masks is None:
-            everything = np.zeros(self.doc_count_all, dtype=bool)
-            numbers = np.fromiter(allowed, dtype=np.int64)
-            everything[numbers[numbers < self.doc_count_all]] = True
-            masks = [everything[leaf.offset:leaf.offset + leaf.count] for leaf in self.leaves]
+            masks = []
+            for leaf in self.leaves:
+                mask = np.zeros(leaf.count, dtype=bool)
+                for number in key:
+                    mask[leaf.postings("namespace", str(number).encode()).ids] = True
+                masks.append(mask)
             self._masks[key] = masks
         return masks
 

@@ -132,6 +132,7 @@ class WhooshBackend:
         self._filters: dict[object, object] = {}
         self._spelling: dict[object, object] = {}
         self._arrays: arrays.ArraySearcher | None = None
+        self._array_cache = arrays.ArrayCache()
         #: Answer queries with :mod:`arrays` (False: Whoosh's own matchers, for comparison).
         self.use_arrays = True
         self.generation = 0
@@ -316,18 +317,16 @@ class WhooshBackend:
         if namespaces == []:
             namespaces = None  # no namespace named: all of them (as Whoosh's empty filter did)
         with self.searcher() as s:
-            allowed = self.namespace_filter(namespaces)
             try:
                 if not self.use_arrays:
                     raise arrays.Unsupported("switched off")
                 if self._arrays is None or self._arrays.searcher is not s:
-                    self._arrays = arrays.ArraySearcher(s)
-                key = None if namespaces is None else tuple(sorted(set(namespaces)))
-                total, top = self._arrays.top(query, allowed=allowed, allowed_key=key,
-                                              limit=offset + limit)
+                    self._arrays = arrays.ArraySearcher(s, self._array_cache)
+                total, top = self._arrays.top(query, namespaces=namespaces, limit=offset + limit)
                 found = [(s.stored_fields(docnum), score) for docnum, score in top[offset:]]
             except arrays.Unsupported:
-                total, found = self._whoosh_search(s, query, allowed, offset + limit)
+                total, found = self._whoosh_search(s, query, self.namespace_filter(namespaces),
+                                                   offset + limit)
                 found = found[offset:]
             terms = self._query_terms(s, query) if snippets else None
             return total, [self._hit(fields, score, terms) for fields, score in found]
