@@ -29,6 +29,8 @@ from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from .codec import ArrayLeafMatcher
+
 #: Decoded postings kept per searcher, in bytes of arrays (least recently used dropped first).
 CACHE_BYTES = 96 * 1024 * 1024
 
@@ -67,6 +69,8 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes,
         return _EMPTY
     format_ = reader.schema[fieldname].format
     matcher = reader._terms.matcher(fieldname, btext, format_)  # no deletion filter
+    if isinstance(matcher, ArrayLeafMatcher):
+        return _array_postings(matcher, format_, positions)
     if not isinstance(matcher, W3LeafMatcher):
         return _generic_postings(matcher, format_, positions)
     deltas: list[int] = []
@@ -94,6 +98,47 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes,
     ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
     weight = np.concatenate(weights) if weights else np.zeros(0)
     return Postings(ids, weight, _positions(format_, values, weight) if positions else None)
+
+
+def _array_postings(matcher: ArrayLeafMatcher, format_, positions: bool) -> Postings:  # type: ignore[no-untyped-def]
+    """Postings written by :class:`ArrayCodec`: byte strings joined, decoded at once."""
+    gaps: list[bytes] = []
+    firsts: list[int] = []  # where each block starts in the joined ids
+    maxids: list[int] = []
+    weights: list[np.ndarray] = []
+    blobs: list[bytes] = []
+    count_so_far = 0
+    while matcher.is_active():
+        matcher._read_data()
+        block_ids, block_weights, block_values = matcher._data
+        count = matcher._blocklength
+        gaps.append(block_ids)
+        firsts.append(count_so_far)
+        maxids.append(matcher._maxid)
+        count_so_far += count
+        if block_weights is None:
+            weights.append(np.ones(count))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights))
+        else:
+            weights.append(np.frombuffer(block_weights, dtype="<f4"))
+        if positions:
+            blobs.append(block_values[0])
+        matcher._next_block()
+    if not gaps:
+        return _EMPTY
+    deltas = np.frombuffer(b"".join(gaps), dtype="<u4").astype(np.int64)
+    # Each block's first gap is from 0: make it a gap from the previous block's last id.
+    deltas[firsts[1:]] -= np.asarray(maxids[:-1], dtype=np.int64)
+    ids = np.cumsum(deltas)
+    weight = np.concatenate(weights).astype(np.float64)
+    found = None
+    if positions:
+        decode = getattr(format_, "decode_positions_array", None)
+        if decode is None:
+            raise Unsupported("no positions")
+        found = decode([b"".join(blobs)], weight)
+    return Postings(ids, weight, found)
 
 
 def _generic_postings(matcher, format_, positions: bool) -> Postings:  # type: ignore[no-untyped-def]

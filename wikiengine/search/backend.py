@@ -30,6 +30,7 @@ from whoosh.writing import CLEAR, IndexWriter
 
 from . import analysis, arrays, snippets
 from .bulk import BulkWriter
+from .codec import ArrayCodec
 from .document import Hit, SearchDocument, iso
 from .document import MAX_CONTENT_CHARS
 
@@ -41,7 +42,7 @@ CORRUPTION = (whoosh_index.IndexError, EOFError, FileNotFoundError, struct.error
               pickle.UnpicklingError)
 
 #: Bumped when the schema or analysis changes: an older index is rebuilt on open.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Characters of body text (its first sentences) whose words join titles, redirects, headings
 #: and categories in the "did you mean" vocabulary (as CirrusSearch suggests from titles and
 #: redirects); all the text would nearly double the indexing time.
@@ -239,7 +240,9 @@ class WhooshBackend:
         # compound=False: Whoosh copies a compound segment's files into memory each time a
         # reader opens it (0.7 s for 50,000 pages, on every update and every new searcher);
         # plain segment files are opened in a millisecond.
-        return self.open().writer(timeout=timeout, delay=0.05, compound=False, **kwargs)
+        # ArrayCodec: blocks the array scorer reads with numpy (see search/codec.py).
+        return self.open().writer(timeout=timeout, delay=0.05, compound=False,
+                                  codec=ArrayCodec(), **kwargs)
 
     def apply(self, docs: Iterable[SearchDocument], deletions: Iterable[int],
               timeout: float = 30.0) -> None:
@@ -262,7 +265,8 @@ class WhooshBackend:
     def replace_all(self, docs: Iterable[SearchDocument], timeout: float = 600.0) -> int:
         """Write every document anew and swap them in at once; returns how many."""
         # Postings grouped in memory (``bulk``): no sorted runs pickled to temporary files.
-        writer = BulkWriter(self.open(), timeout=timeout, delay=0.05, compound=False)
+        writer = BulkWriter(self.open(), timeout=timeout, delay=0.05, compound=False,
+                            codec=ArrayCodec())
         count = 0
         try:
             for doc in docs:
