@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from itertools import accumulate
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
@@ -27,6 +28,23 @@ from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 BLOCK_POSTINGS = 1024
 
 _LITTLE = sys.byteorder == "little"
+_SMALL = 64
+
+
+def _little(values: array) -> bytes:
+    """``values`` as little-endian bytes."""
+    if not _LITTLE:
+        values.byteswap()
+    return values.tobytes()
+
+
+def _from_little(typecode: str, raw: bytes) -> array:
+    """An ``array`` of the little-endian ``raw`` bytes."""
+    values = array(typecode)
+    values.frombytes(raw)
+    if not _LITTLE:
+        values.byteswap()
+    return values
 
 
 class ArrayCodec(W3Codec):
@@ -54,8 +72,14 @@ class ArrayCodec(W3Codec):
 class ArrayPostingsWriter(W3PostingsWriter):
     """Writes a block's ids, weights and values as byte strings."""
 
+    # Small blocks (most terms of a page saved alone) are packed with ``array``: numpy's
+    # per-call cost would double the time of a one-page update.
+
     def _mini_ids(self):  # type: ignore[no-untyped-def]
-        ids = np.frombuffer(self._ids, dtype=np.uint32) if _LITTLE else np.asarray(self._ids)
+        ids = self._ids
+        if len(ids) <= _SMALL:
+            return _little(array("I", map(int.__sub__, ids, [0, *ids[:-1]])))
+        ids = np.frombuffer(ids, dtype=np.uint32) if _LITTLE else np.asarray(ids)
         return np.diff(ids, prepend=np.uint32(0)).astype("<u4").tobytes()
 
     def _mini_weights(self):  # type: ignore[no-untyped-def]
@@ -63,14 +87,13 @@ class ArrayPostingsWriter(W3PostingsWriter):
         first = weights[0]
         if all(w == first for w in weights):
             return None if first == 1.0 else first
-        return np.asarray(weights, dtype="<f4").tobytes()
+        return _little(array("f", weights))
 
     def _mini_values(self):  # type: ignore[no-untyped-def]
         fixedsize = self._format.fixed_value_size()
         values = self._values
         if fixedsize is None or fixedsize < 0:
-            lengths = np.fromiter(map(len, values), dtype="<u4", count=len(values))
-            return (b"".join(values), lengths.tobytes())
+            return (b"".join(values), _little(array("I", map(len, values))))
         return super()._mini_values()
 
 
@@ -80,8 +103,11 @@ class ArrayLeafMatcher(W3LeafMatcher):
     def _read_ids(self):  # type: ignore[no-untyped-def]
         if self._data is None:
             self._read_data()
-        gaps = np.frombuffer(self._data[0], dtype="<u4")
-        self._ids = np.cumsum(gaps, dtype=np.int64).tolist()
+        raw = self._data[0]
+        if len(raw) <= 4 * _SMALL:
+            self._ids = list(accumulate(_from_little("I", raw)))
+        else:
+            self._ids = np.cumsum(np.frombuffer(raw, dtype="<u4"), dtype=np.int64).tolist()
 
     def _read_weights(self):  # type: ignore[no-untyped-def]
         if self._data is None:
@@ -91,7 +117,7 @@ class ArrayLeafMatcher(W3LeafMatcher):
         if weights is None or isinstance(weights, float):
             self._weights = array("f", [1.0 if weights is None else weights]) * count
         else:
-            self._weights = np.frombuffer(weights, dtype="<f4").astype(float).tolist()
+            self._weights = _from_little("f", weights)
 
     def _read_values(self):  # type: ignore[no-untyped-def]
         if self._data is None:
