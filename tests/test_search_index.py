@@ -180,6 +180,21 @@ def test_corrupt_index_found_while_searching_is_rebuilt(wiki) -> None:
         assert titles(wiki, "lavoir") == ["Lavoir du Moulin-Blanc"]
 
 
+def test_garbled_postings_found_while_searching_are_rebuilt(wiki) -> None:
+    """Segment files present and of the right size, their postings overwritten."""
+    state = wiki.extensions["search"]
+    state.backend.close()
+    folder = Path(wiki.config["SEARCH_INDEX_DIR"])
+    for path in folder.glob("*.pst"):
+        size = path.stat().st_size
+        path.write_bytes(b"\xa5" * size)
+    with wiki.app_context():
+        results = search.search("lavoir")
+        assert results.error_code == "unavailable" and not results.hits
+        assert search.flush(app=wiki)
+        assert titles(wiki, "lavoir") == ["Lavoir du Moulin-Blanc"]
+
+
 def test_rebuild_counts_pages_and_status(wiki) -> None:
     with wiki.app_context():
         count = search.rebuild()

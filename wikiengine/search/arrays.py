@@ -41,6 +41,10 @@ class Unsupported(Exception):
     """A query shape (or index layout) the array scorer does not handle."""
 
 
+class DamagedPostings(Exception):
+    """A posting list could not be read: the index files are damaged (rebuild them)."""
+
+
 class Postings:
     """One (field, term)'s postings in one segment: document numbers, weights and, when
     read for a phrase, every position (``positions`` flat, ``starts`` per document)."""
@@ -68,9 +72,14 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes,
     if (fieldname, btext) not in reader:
         return _EMPTY
     format_ = reader.schema[fieldname].format
-    matcher = reader._terms.matcher(fieldname, btext, format_)  # no deletion filter
-    if isinstance(matcher, ArrayLeafMatcher):
-        return _array_postings(matcher, format_, positions)
+    try:
+        matcher = reader._terms.matcher(fieldname, btext, format_)  # no deletion filter
+        if isinstance(matcher, ArrayLeafMatcher):
+            return _array_postings(matcher, format_, positions)
+    except (Unsupported, MemoryError):
+        raise
+    except Exception as exc:  # garbled bytes: Whoosh's "Block tag error", zlib, pickle, numpy
+        raise DamagedPostings(f"{fieldname}:{btext!r}: {exc}") from exc
     if not isinstance(matcher, W3LeafMatcher):
         return _generic_postings(matcher, format_, positions)
     deltas: list[int] = []

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 #: What reading damaged index files raises (missing, truncated or garbled files): the index
 #: is then recreated and rebuilt. Anything else is a bug, logged, and leaves the index alone.
 CORRUPTION = (whoosh_index.IndexError, EOFError, FileNotFoundError, struct.error, zlib.error,
-              pickle.UnpicklingError)
+              pickle.UnpicklingError, arrays.DamagedPostings)
 
 #: Bumped when the schema or analysis changes: an older index is rebuilt on open.
 SCHEMA_VERSION = 7
