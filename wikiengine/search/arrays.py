@@ -22,7 +22,7 @@ from typing import Iterable
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import FixedBytesColumn
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
@@ -66,8 +66,8 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes,
                   positions: bool = False) -> Postings:
     """The postings of ``btext`` in ``fieldname`` of one segment, deleted documents included.
 
-    Reads Whoosh 3 posting blocks directly (ids are delta-encoded per block, weights are None,
-    one float or one per posting); positions are decoded from :class:`FastPositions` values.
+    Blocks written by :class:`ArrayCodec` are joined and decoded with numpy; positions come
+    from :class:`FastPositions` values.
     """
     if (fieldname, btext) not in reader:
         return _EMPTY
@@ -80,33 +80,8 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes,
         raise
     except Exception as exc:  # garbled bytes: Whoosh's "Block tag error", zlib, pickle, numpy
         raise DamagedPostings(f"{fieldname}:{btext!r}: {exc}") from exc
-    if not isinstance(matcher, W3LeafMatcher):
-        return _generic_postings(matcher, format_, positions)
-    deltas: list[int] = []
-    weights: list[np.ndarray] = []
-    values: list[bytes] = []
-    previous_max = 0
-    while matcher.is_active():
-        matcher._read_data()
-        block_ids, block_weights, block_values = matcher._data
-        count = matcher._blocklength
-        first = len(deltas)
-        deltas.extend(block_ids)
-        # Each block's first id is absolute: make it a delta from the previous block's last.
-        deltas[first] -= previous_max
-        previous_max = matcher._maxid
-        if block_weights is None:
-            weights.append(np.ones(count))
-        elif isinstance(block_weights, float):
-            weights.append(np.full(count, block_weights))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float64))
-        if positions:
-            values.extend(block_values)
-        matcher._next_block()
-    ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
-    weight = np.concatenate(weights) if weights else np.zeros(0)
-    return Postings(ids, weight, _positions(format_, values, weight) if positions else None)
+    # Segments of another codec (Whoosh's default): through its matcher interface.
+    return _generic_postings(matcher, format_, positions)
 
 
 def _array_postings(matcher: ArrayLeafMatcher, format_, positions: bool) -> Postings:  # type: ignore[no-untyped-def]
