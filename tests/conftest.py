@@ -191,3 +191,24 @@ def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-unt
     for item in items:
         if {"app", "client", "live_server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's headless Chromium driven by Playwright (no browser download), closed after
+    the test; skipped on a newcomer's machine without it, a failure in CI."""
+    require(CHROMIUM.exists(), "Chromium", "apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -3,29 +3,7 @@ account, log out and in, create a page with preview and "show changes", save, ed
 read the history and a diff, and meet the edit-conflict screen from a second browser."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from conftest import require
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--disable-dev-shm-usage"]
-
-
-@pytest.fixture
-def browser():
-    require(CHROMIUM.exists(), "Chromium", "apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _sign_up(page, base: str, name: str) -> None:

@@ -2,12 +2,10 @@
 from the Action API (subcategories unfold on click)."""
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import require
 from wikiengine import registry
 from wikiengine.parser import DictPageSource, parse
 
@@ -44,10 +42,7 @@ def app_config(app_config: dict) -> dict:
 
 
 @pytest.mark.browser
-def test_tree_unfolds_in_a_browser(app, live_server) -> None:
-    require(Path("/usr/bin/chromium").exists(), "Chromium", "apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_tree_unfolds_in_a_browser(app, live_server, browser) -> None:
     from wikiengine.db import session_scope
     from wikiengine.store import revisions, users
     from wikiengine.title import Title
@@ -61,19 +56,10 @@ def test_tree_unfolds_in_a_browser(app, live_server) -> None:
                            ("Jardin de Kerbernier", "[[Catégorie:Jardins partagés]]"),
                            ("Arbre", '<categorytree mode="pages">Jardins</categorytree>')):
             revisions.save_page(session, Title.new(name), text, user)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"])
-        try:
-            tab = browser.new_page()
-            tab.goto(f"{live_server}/wiki/{quote('Arbre')}")
-            tab.get_by_text("Jardin du Tour").wait_for(timeout=15000)
-            sub = tab.locator(".CategoryTreeItem", has_text="Jardins partagés").first
-            assert tab.get_by_text("Jardin de Kerbernier").count() == 0
-            sub.locator(".CategoryTreeBullet").click()
-            tab.get_by_text("Jardin de Kerbernier").wait_for(timeout=15000)
-        finally:
-            browser.close()
+    tab = browser.new_page()
+    tab.goto(f"{live_server}/wiki/{quote('Arbre')}")
+    tab.get_by_text("Jardin du Tour").wait_for(timeout=15000)
+    sub = tab.locator(".CategoryTreeItem", has_text="Jardins partagés").first
+    assert tab.get_by_text("Jardin de Kerbernier").count() == 0
+    sub.locator(".CategoryTreeBullet").click()
+    tab.get_by_text("Jardin de Kerbernier").wait_for(timeout=15000)

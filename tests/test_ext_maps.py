@@ -104,15 +104,8 @@ def test_special_map_lists_pages_with_coordinates(app, client) -> None:
 
 
 @pytest.mark.browser
-def test_special_map_draws_markers_in_a_browser(app, live_server) -> None:
+def test_special_map_draws_markers_in_a_browser(app, live_server, browser) -> None:
     """maps.js with the vendored Leaflet turns the map data into a map with its markers."""
-    from pathlib import Path
-
-    from tests.conftest import require
-
-    require(Path("/usr/bin/chromium").exists(), "Chromium", "apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
     from wikiengine.db import session_scope
     from wikiengine.models import Page, PageProp
 
@@ -121,18 +114,9 @@ def test_special_map_draws_markers_in_a_browser(app, live_server) -> None:
         page = session.query(Page).first()
         session.add(PageProp(page_id=page.page_id, name="maps-coordinates",
                              value=json.dumps([[48.39, -4.49, "Jardin"], [48.38, -4.48, ""]])))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"])
-        try:
-            tab = browser.new_page()
-            tab.goto(live_server + "/wiki/Special:Map")
-            tab.wait_for_selector(".leaflet-marker-icon", timeout=15000)
-            assert tab.locator(".leaflet-marker-icon").count() == 2
-            assert tab.locator(".maps-leaflet.leaflet-container").count() == 1
-            assert tab.locator(".maps-fallback").count() == 0  # replaced by the map
-        finally:
-            browser.close()
+    tab = browser.new_page()
+    tab.goto(live_server + "/wiki/Special:Map")
+    tab.wait_for_selector(".leaflet-marker-icon", timeout=15000)
+    assert tab.locator(".leaflet-marker-icon").count() == 2
+    assert tab.locator(".maps-leaflet.leaflet-container").count() == 1
+    assert tab.locator(".maps-fallback").count() == 0  # replaced by the map

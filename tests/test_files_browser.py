@@ -3,30 +3,9 @@ Special:Upload with a licence, the file page shows the image (decoded by the bro
 licence and its coordinates; an article shows it as a thumbnail that the browser loads."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import require
 from files_helpers import jpeg
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--disable-dev-shm-usage"]
-
-
-@pytest.fixture
-def browser():
-    require(CHROMIUM.exists(), "Chromium", "apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.mark.browser
