@@ -330,15 +330,20 @@ class CategoryMembers(ListModule):
 
 
 class BacklinkList(ListModule):
-    """Pages whose links (``pagelinks``/``templatelinks``) point to one title."""
+    """Pages whose links (``pagelinks``/``templatelinks``, ``imagelinks`` in
+    ``files.api``) point to one title."""
 
     model: Any = None
 
+    def linking_pages(self, target: Title) -> Any:
+        """The pages linking to ``target`` (a select of ``Page``), before filters."""
+        m = self.model
+        return (select(Page).join(m, m.from_id == Page.page_id)
+                .where(m.namespace == target.namespace, m.title == target.dbkey))
+
     def fetch(self, ctx: ApiContext, v: dict[str, Any]) -> tuple[list[Any], str | None]:
         target = target_title(ctx, v, self.prefix)
-        m = self.model
-        q = (select(Page).join(m, m.from_id == Page.page_id)
-             .where(m.namespace == target.namespace, m.title == target.dbkey))
+        q = self.linking_pages(target)
         if v["namespace"] is not None:
             q = q.where(Page.namespace.in_(v["namespace"]))
         q = redirect_filter(q, v["filterredir"])
@@ -361,7 +366,7 @@ class BacklinkList(ListModule):
         return out
 
 
-def _backlink_params() -> tuple[P, ...]:
+def backlink_params() -> tuple[P, ...]:
     return (P("title", "string"), P("pageid", "integer"), P("continue", "string"),
             P("namespace", "namespace", multi=True, allspecifier="*"),
             P("dir", ASC, default="ascending"), P("filterredir", REDIR, default="all"),
@@ -373,7 +378,7 @@ class Backlinks(BacklinkList):
     name, prefix, classname = "backlinks", "bl", "ApiQueryBacklinks"
     helpurls = (HELP_BASE + "Backlinks",)
     model = PageLink
-    params = _backlink_params()
+    params = backlink_params()
 
 
 @query_module
@@ -381,7 +386,7 @@ class EmbeddedIn(BacklinkList):
     name, prefix, classname = "embeddedin", "ei", "ApiQueryBacklinks"
     helpurls = (HELP_BASE + "Embeddedin",)
     model = TemplateLink
-    params = _backlink_params()
+    params = backlink_params()
 
 
 @query_module

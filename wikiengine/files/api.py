@@ -14,8 +14,8 @@ from ..api import props_links
 from ..api.base import HELP_BASE, ApiModule, action, query_module
 from ..api.context import ApiContext, site_namespaces
 from ..api.errors import ApiError
-from ..api.lists import ASC, ListModule, limit_param, page_item, split_rows, target_title, \
-    title_key
+from ..api.lists import ASC, BacklinkList, ListModule, backlink_params, limit_param, \
+    split_rows, title_key
 from ..api.params import P
 from ..models import Image, ImageLink, OldImage, Page
 from ..namespaces import FILE
@@ -381,41 +381,14 @@ class AllImages(ListModule):
 
 
 @query_module
-class ImageUsage(ListModule):
+class ImageUsage(BacklinkList):
     name, prefix, classname = "imageusage", "iu", "ApiQueryBacklinks"
     helpurls = (HELP_BASE + "Imageusage",)
-    params = (P("title", "string"), P("pageid", "integer"), P("continue", "string"),
-              P("namespace", "namespace", multi=True, allspecifier="*"),
-              P("dir", ASC, default="ascending"),
-              P("filterredir", ("all", "nonredirects", "redirects"), default="all"),
-              limit_param())
+    params = backlink_params()
 
-    def fetch(self, ctx: ApiContext, v: dict[str, Any]) -> tuple[list[Any], str | None]:
-        from ..api.lists import redirect_filter
-
-        target = target_title(ctx, v, self.prefix)
+    def linking_pages(self, target: Title) -> Any:
         if target.namespace != FILE:
             raise ApiError("imageusage_bad_title", info=f'The title for "{self.name}" must be '
                            "a file.")
-        q = (select(Page).join(ImageLink, ImageLink.from_id == Page.page_id)
-             .where(ImageLink.to == target.dbkey))
-        if v["namespace"] is not None:
-            q = q.where(Page.namespace.in_(v["namespace"]))
-        q = redirect_filter(q, v["filterredir"])
-        desc = v["dir"] == "descending"
-        if v["continue"] is not None:
-            parts = v["continue"].split("|")
-            if len(parts) != 3 or not parts[2].isdigit():
-                raise ApiError("badcontinue")
-            start = int(parts[2])
-            q = q.where(Page.page_id <= start if desc else Page.page_id >= start)
-        q = q.order_by(Page.page_id.desc() if desc else Page.page_id)
-        rows, nxt = split_rows(list(ctx.db.scalars(q.limit(v["limit"] + 1))), v["limit"])
-        if nxt is None:
-            return rows, None
-        return rows, f"{target.namespace}|{target.dbkey}|{nxt.page_id}"
-
-    def item(self, ctx: ApiContext, v: dict[str, Any], row: Any) -> dict[str, Any]:
-        out = page_item(row)
-        ctx.flag(out, "redirect", bool(row.is_redirect))
-        return out
+        return (select(Page).join(ImageLink, ImageLink.from_id == Page.page_id)
+                .where(ImageLink.to == target.dbkey))
