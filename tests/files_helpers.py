@@ -58,3 +58,22 @@ def bomb() -> bytes:
     out = io.BytesIO()
     Image.new("1", (9000, 9000), 0).save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def animated_gif(width: int = 120, height: int = 80, frames: int = 4,
+                 durations: tuple[int, ...] = (100, 200, 300, 400), loop: int | None = 0) -> bytes:
+    """An animated GIF whose frames differ (a bar moving right), each with its duration;
+    ``loop=None`` writes no loop count (the animation plays once)."""
+    images = []
+    for i in range(frames):
+        im = Image.new("RGB", (width, height), (240, 240, 240))
+        x = i * width // max(frames, 1)
+        im.paste((200, 30, 30), (x, 0, x + max(1, width // max(frames, 1)), height))
+        images.append(im)
+    options: dict = {"save_all": True, "append_images": images[1:], "optimize": False,
+                     "duration": [durations[i % len(durations)] for i in range(frames)]}
+    if loop is not None:
+        options["loop"] = loop
+    out = io.BytesIO()
+    images[0].save(out, "GIF", **options)
+    return out.getvalue()

@@ -23,6 +23,7 @@ from ..store.errors import PermissionDenied
 from ..title import Title
 from . import service, stash
 from .filepage import thumb_url
+from .thumbs import thumb_mime
 from .verify import UploadError
 
 IMAGEINFO_ALL = {"timestamp", "user", "userid", "comment", "size", "url", "sha1", "mime",
@@ -284,10 +285,11 @@ class ImageInfo(props_links.ImageInfo):
         info.update(thumburl=_absolute(ctx, thumb_url(image, width)), thumbwidth=width,
                     thumbheight=thumb_height)
         if "thumbmime" in set(self.read(ctx)["prop"] or ()):
-            info["thumbmime"] = f"{image.major_mime}/{image.minor_mime}"
+            info["thumbmime"] = thumb_mime(f"{image.major_mime}/{image.minor_mime}")
+        vector = image.minor_mime == "svg+xml"
         info["responsiveUrls"] = {
             f"{f:g}": _absolute(ctx, thumb_url(image, round(width * f)))
-            for f in (1.5, 2) if round(width * f) < image.width}
+            for f in (1.5, 2) if vector or round(width * f) < image.width}
 
 
 def _after(value: str, desc: bool) -> Any:

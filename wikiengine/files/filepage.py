@@ -1,7 +1,7 @@
 """The File: description page parts shown above the page text: the image (a screen-sized
-thumbnail with 1.5×/2× ``srcset``), its sizes and type, the licence (prominent), the file
-history with revert buttons, the pages that use the file (``imagelinks``) and the metadata
-(date taken, camera, GPS coordinates). ``file_page_html(session, title)`` is what the page
+thumbnail with 1.5×/2× ``srcset``; PNG renderings for SVG drawings), its sizes and type, the
+licence (prominent), the file history with revert buttons, the pages that use the file
+(``imagelinks``) and the metadata (date taken, camera, GPS coordinates). ``file_page_html(session, title)`` is what the page
 view calls for namespace 6.
 """
 from __future__ import annotations
@@ -21,6 +21,9 @@ from .licences import page_licence
 from .metadata import coordinates
 from .service import file_history, pages_using
 from .storage import archive_key, public_key, thumb_dir
+from .svg import SvgError
+from .svg import thumb_size as svg_size
+from .thumbs import thumb_name
 
 SCREEN_WIDTH = 800
 
@@ -37,11 +40,17 @@ def archive_url(archive_name: str, name: str) -> str:
     return f"{upload_base()}/{quote(archive_key(archive_name, name))}"
 
 
+def is_vector(image: Any) -> bool:
+    return image.minor_mime == "svg+xml"
+
+
 def thumb_url(image: Any, width: int) -> str:
-    """The URL of a ``width``-pixel thumbnail (the file itself when not smaller)."""
-    if width >= image.width or image.minor_mime == "svg+xml":
+    """The URL of a ``width``-pixel thumbnail: the file itself when a bitmap is not smaller;
+    a drawing's is always a PNG (``220px-Name.svg.png``), at any width."""
+    if width >= image.width and not is_vector(image):
         return file_url(image.name)
-    return f"{upload_base()}/{quote(thumb_dir(image.name))}/{width}px-{quote(image.name)}"
+    name = thumb_name(image.name, f"{image.major_mime}/{image.minor_mime}")
+    return f"{upload_base()}/{quote(thumb_dir(image.name))}/{width}px-{quote(name)}"
 
 
 def display_size(image: Any, box: int = SCREEN_WIDTH) -> tuple[int, int]:
@@ -54,8 +63,14 @@ def srcset(image: Any, width: int) -> str:
     parts = []
     for factor in (1.5, 2):
         w = int(round(width * factor))
-        if w < image.width and image.minor_mime != "svg+xml":
-            parts.append(f"{thumb_url(image, w)} {factor:g}x")
+        if is_vector(image):
+            try:
+                svg_size(image.width, image.height, w)
+            except SvgError:
+                break
+        elif w >= image.width:
+            break
+        parts.append(f"{thumb_url(image, w)} {factor:g}x")
     return ", ".join(parts)
 
 

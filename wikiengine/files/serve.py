@@ -3,10 +3,12 @@
 Only known files are served, each with the Content-Type recorded at upload,
 ``X-Content-Type-Options: nosniff``, a Content-Security-Policy that forbids scripts (SVG),
 ``Content-Disposition: attachment`` for anything that is not an image, and never anything
-from the private folders (``deleted/``, ``temp/``). Thumbnails are made on first request.
+from the private folders (``deleted/``, ``temp/``). Thumbnails are made on first request
+(PNG for SVG drawings; without resvg the drawing's own sanitised SVG is served instead).
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, send_file
@@ -15,8 +17,10 @@ from sqlalchemy import select
 from ..db import get_session
 from ..models import Image, OldImage
 from .storage import PRIVATE_ROOTS, StorageError, get_storage, hashed_path
-from .thumbs import ThumbError, parse_thumb_name, thumbnail
+from . import svg
+from .thumbs import ThumbError, parse_thumb_name, thumb_mime, thumbnail
 
+log = logging.getLogger(__name__)
 bp = Blueprint("files", __name__, template_folder="templates")
 
 _SAFE_INLINE = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/svg+xml"}
@@ -63,23 +67,28 @@ def serve_key(key: str) -> Response:
         image = db.get(Image, name)
         if image is None:
             abort(404)
+        mime = _mime(image)
         try:
-            width = parse_thumb_name(thumb_name, name)
+            width = parse_thumb_name(thumb_name, name, mime)
         except ThumbError:
             abort(404)
         original = "/" + "/".join(["images", *parts[1:4]])
-        if image.minor_mime == "svg+xml" or width >= image.width:
-            # No rasteriser for SVG: the sanitised drawing itself is shown (scaled by
-            # the <img> size); a thumbnail never upscales.
+        vector = mime == "image/svg+xml"
+        if (vector and not svg.available()) or (not vector and width >= image.width):
+            # A thumbnail never upscales a bitmap; without resvg a drawing is shown as
+            # its sanitised SVG (scaled by the <img> size, svg.available() logs why).
             from flask import current_app
 
             base = current_app.config.get("UPLOAD_URL", "/images").rstrip("/")
             return redirect(base + original[len("/images"):], 302)
         try:
-            thumb = thumbnail(get_storage(), name, hashed_path(name), _mime(image), width)
-        except (ThumbError, OSError):
+            thumb = thumbnail(get_storage(), name, hashed_path(name), mime, width,
+                              (image.width, image.height))
+        except (ThumbError, OSError) as exc:
+            if vector:
+                log.info("no thumbnail %s: %s", thumb_name, exc)
             abort(404)
-        return _send(thumb, _mime(image), thumb_name)
+        return _send(thumb, thumb_mime(mime), thumb_name)
     if parts[0] == "archive" and len(parts) == 4:
         archive_name = parts[3]
         name = archive_name.split("!", 1)[-1]

@@ -4,6 +4,11 @@ A thumbnail URL is MediaWiki's ``/images/thumb/a/ab/Name.jpg/220px-Name.jpg``; t
 any whole number of pixels below the original's (the parser asks for 1×, 1.5× and 2× for
 ``srcset``). EXIF orientation is applied before scaling; JPEG uses Pillow's draft mode so a
 12-megapixel photo is decoded at a reduced scale when the thumbnail is much smaller.
+
+SVG drawings become PNG thumbnails ``220px-Name.svg.png`` of any width within ``svg.py``'s
+limits (larger than the nominal size too). Animated GIFs keep their animation (every frame
+scaled, durations and loop kept) while width × height × frames is at most MediaWiki's
+``$wgMaxAnimatedGifArea``; above it the thumbnail is the first frame only.
 """
 from __future__ import annotations
 
@@ -12,13 +17,16 @@ import re
 import threading
 
 from PIL import Image as PILImage
-from PIL import ImageOps
+from PIL import ImageOps, ImageSequence
 
+from . import svg
 from .storage import LocalStorage, thumb_dir
 
 THUMB_NAME = re.compile(r"^(?P<width>[1-9][0-9]{0,4})px-(?P<name>.+)$")
 SAVE_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF",
-               "image/webp": "WEBP"}
+               "image/webp": "WEBP", "image/svg+xml": "PNG"}
+#: MediaWiki's ``$wgMaxAnimatedGifArea``: animated thumbnails up to this many pixels in all.
+MAX_ANIMATED_GIF_AREA = 12_500_000
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -27,25 +35,70 @@ class ThumbError(ValueError):
     """A thumbnail that cannot be made (bad width, unknown file)."""
 
 
-def parse_thumb_name(thumb_name: str, name: str) -> int:
-    """The width asked for by ``220px-Name.jpg`` (the name must be the file's own)."""
-    m = THUMB_NAME.match(thumb_name)
-    if not m or m.group("name") not in (name, name + ".png"):
-        raise ThumbError(f"bad thumbnail name {thumb_name!r}")
+def thumb_name(name: str, mime: str = "") -> str:
+    """The file name part of a thumbnail: ``Name.jpg``, or ``Name.svg.png`` for a drawing."""
+    return name + ".png" if mime == "image/svg+xml" else name
+
+
+def thumb_mime(mime: str) -> str:
+    """The type of the thumbnails of a ``mime`` file (PNG for SVG)."""
+    return "image/png" if mime == "image/svg+xml" else mime
+
+
+def parse_thumb_name(requested: str, name: str, mime: str = "") -> int:
+    """The width asked for by ``220px-Name.jpg`` (``220px-Name.svg.png`` for a drawing;
+    the name must be the file's own)."""
+    m = THUMB_NAME.match(requested)
+    if not m or m.group("name") != thumb_name(name, mime):
+        raise ThumbError(f"bad thumbnail name {requested!r}")
     return int(m.group("width"))
 
 
-def thumb_key(name: str, width: int) -> str:
-    return f"{thumb_dir(name)}/{width}px-{name}"
+def thumb_key(name: str, width: int, mime: str = "") -> str:
+    return f"{thumb_dir(name)}/{width}px-{thumb_name(name, mime)}"
 
 
 def scaled_height(width: int, height: int, new_width: int) -> int:
     return max(1, round(height * new_width / width))
 
 
+def render_svg(data: bytes, width: int, height: int, new_width: int) -> bytes:
+    """A PNG of the ``width``×``height`` drawing ``data``, ``new_width`` pixels wide."""
+    try:
+        size = svg.thumb_size(width, height, new_width)
+        return svg.rasterise(data, *size)
+    except svg.SvgError as exc:
+        raise ThumbError(str(exc)) from None
+
+
+def _animated_gif(im: PILImage.Image, width: int, height: int) -> bytes:
+    """Every frame of ``im`` scaled, with its duration, the loop count and transparency."""
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(im):
+        durations.append(frame.info.get("duration", 100) or 100)
+        frames.append(frame.convert("RGBA").resize((width, height),
+                                                   PILImage.Resampling.LANCZOS))
+    options: dict = {"save_all": True, "append_images": frames[1:], "duration": durations,
+                     "disposal": 2, "optimize": True}
+    if "loop" in im.info:  # without it the animation plays once, as the original
+        options["loop"] = im.info["loop"]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", **options)
+    return out.getvalue()
+
+
+def animates(width: int, height: int, frames: int) -> bool:
+    """Whether a GIF's thumbnail keeps its animation (``GIFHandler::canAnimateThumbnail``)."""
+    return frames > 1 and width * height * frames <= MAX_ANIMATED_GIF_AREA
+
+
 def render_thumbnail(data: bytes, mime: str, width: int) -> bytes:
     """The bytes of ``data`` scaled to ``width`` pixels wide, in the same format."""
     im = PILImage.open(io.BytesIO(data))
+    if mime == "image/gif" and animates(im.width, im.height, getattr(im, "n_frames", 1)):
+        if width >= im.width:
+            raise ThumbError("a thumbnail is never larger than its original")
+        return _animated_gif(im, width, scaled_height(im.width, im.height, width))
     if mime == "image/jpeg":
         # Decode at 1/2, 1/4 or 1/8 scale when that still leaves at least twice the
         # pixels needed (orientation may swap the axes: ask on the larger side).
@@ -75,21 +128,30 @@ def render_thumbnail(data: bytes, mime: str, width: int) -> bytes:
 
 
 def thumbnail(storage: LocalStorage, name: str, source_key: str, mime: str,
-              width: int) -> str:
+              width: int, size: tuple[int, int] | None = None) -> str:
     """The storage key of the ``width``-pixel thumbnail of file ``name``, made if missing.
 
-    One lock per thumbnail: concurrent first requests make it once.
+    ``size`` is the file's recorded width and height (needed for SVG). One lock per
+    thumbnail: concurrent first requests make it once.
     """
     if mime not in SAVE_FORMAT:
         raise ThumbError(f"no thumbnails for {mime}")
-    key = thumb_key(name, width)
+    if mime == "image/svg+xml" and not size:
+        raise ThumbError("the size of a drawing is needed for its thumbnail")
+    key = thumb_key(name, width, mime)
     if storage.exists(key):
         return key
     with _locks_guard:
         lock = _locks.setdefault(key, threading.Lock())
     with lock:
-        if not storage.exists(key):
-            storage.put(key, render_thumbnail(storage.read(source_key), mime, width))
-    with _locks_guard:
-        _locks.pop(key, None)
+        try:
+            if not storage.exists(key):
+                data = storage.read(source_key)
+                if mime == "image/svg+xml" and size:
+                    storage.put(key, render_svg(data, size[0], size[1], width))
+                else:
+                    storage.put(key, render_thumbnail(data, mime, width))
+        finally:
+            with _locks_guard:
+                _locks.pop(key, None)
     return key

@@ -1,6 +1,7 @@
 """Checking an uploaded file before anything is stored: its type from its content (never
 from its name), Pillow decoding under decompression-bomb limits, HTML or scripts disguised
-as images, SVG with scripts or external references, and the size limit.
+as images, SVG with scripts, external references or too many ``<use>`` copies, and the size
+limit.
 
 ``verify(data, name, limits)`` returns ``FileFacts`` (MIME type, dimensions, metadata) or
 raises ``UploadError`` with MediaWiki's error code and a message a resident can act on.
@@ -237,6 +238,13 @@ def _verify_svg(data: bytes) -> FileFacts:
             if local in ("animate", "set") and aname == "attributename" and \
                     value.lower().endswith("href"):
                 raise _svg_refused("it animates a link")
+    from .svg import MAX_NODES, SvgError, _expanded_size
+
+    try:
+        _expanded_size(root, MAX_NODES)
+    except SvgError:
+        raise _svg_refused("it is too complex to draw (more than %(max)s elements once its "
+                           "<use> references are expanded)", max=MAX_NODES) from None
     width, height = _svg_size(root)
     return FileFacts(mime="image/svg+xml", width=width, height=height, bits=0,
                      media_type="DRAWING")

@@ -28,7 +28,9 @@ class FileInfo:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def thumb_url(self, width: int) -> str:
-        if not self.thumb_base or width >= self.width:
+        """A bitmap's thumbnail URL (the file itself when not smaller); a drawing's
+        thumbnails are PNG renderings at any width (``220px-Name.svg.png``)."""
+        if not self.thumb_base or (width >= self.width and not self.is_vector):
             return self.url
         name = self.name
         if self.mime == "image/svg+xml":
