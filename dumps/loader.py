@@ -11,7 +11,8 @@ timestamp and sha1) are skipped, so a second run adds nothing and a killed run, 
 again, completes without duplicates or gaps. Revision ids are new (as in MediaWiki).
 Bad revisions and pages are skipped with a ``Problem`` naming page, revision, line and
 reason. Afterwards the link tables of the imported pages are rebuilt and the pages are
-indexed for search, in bounded batches (``refresh``).
+indexed for search, in bounded batches (``refresh``). ``<upload>``s and ``<logitem>``s
+are handled by ``extras`` (file versions through the files service, log entries).
 """
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ from .actors import ActorResolver
 from .batch import Batch, PageState, RevisionRow, write_batch
 from .reader import DumpReader
 from .refresh import derived_session, refresh_links, refresh_search
-from .records import MAIN_ROLE, WIKITEXT_MODEL, DumpError, PageRecord, RevisionRecord, SiteInfo
+from .extras import Extras
+from .records import (MAIN_ROLE, WIKITEXT_MODEL, DumpError, LogItemRecord, PageRecord,
+                      RevisionRecord, SiteInfo, UploadRecord)
 
 #: Content models this wiki knows (MediaWiki core's), with their serialisation format.
 MODELS = {"wikitext": "text/x-wiki", "css": "text/css", "javascript": "text/javascript",
@@ -95,6 +98,16 @@ class ImportReport:
     dry_run: bool = False
     bytes_read: int = 0
     bytes_total: int | None = None
+    total_uploads: int = 0
+    total_log_items: int = 0
+    uploads: int = 0
+    uploads_imported: int = 0
+    uploads_present: int = 0
+    uploads_refused: int = 0
+    log_items: int = 0
+    logs_imported: int = 0
+    logs_present: int = 0
+    logs_refused: int = 0
 
     def problem(self, page: str, revision: int | None, line: int | None, reason: str,
                 revisions: int = 1) -> None:
@@ -110,6 +123,13 @@ class ImportReport:
                 f"{self.already_present} already present, {self.skipped} skipped")
         if self.filtered:
             text += f", {self.filtered} pages outside the chosen namespaces"
+        if self.uploads:
+            text += (f"; files: {verb} {self.uploads_imported} of {self.uploads} versions, "
+                     f"{self.uploads_present} already present, {self.uploads_refused} "
+                     f"not imported")
+        if self.log_items:
+            text += (f"; log: {verb} {self.logs_imported} of {self.log_items} entries, "
+                     f"{self.logs_present} already present, {self.logs_refused} not imported")
         return text
 
 
@@ -132,6 +152,11 @@ def check_dump(source: str | os.PathLike[str] | BinaryIO, report: ImportReport |
                     progress(report, "checking")
             elif isinstance(record, PageRecord):
                 report.total_pages += 1
+            elif isinstance(record, UploadRecord):
+                report.total_uploads += 1
+                record.contents = None
+            elif isinstance(record, LogItemRecord):
+                report.total_log_items += 1
         report.bytes_read = reader.consumed
     return report
 
@@ -173,12 +198,13 @@ class _Loader:
         self.max_size = int(app.config.get("MAX_ARTICLE_SIZE", 2 * 1024 * 1024))
         self.started = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
         self.siteinfo = SiteInfo()
+        self.extras = Extras(self)
 
     def run(self, source: BinaryIO, name: str) -> None:
         session = derived_session(self.app)
         try:
             self._prepare(session)
-            with DumpReader(source, name) as reader:
+            with DumpReader(source, name, max_upload_bytes=self.extras.max_upload) as reader:
                 self._stream(session, reader)
             if self.options.dry_run:
                 session.rollback()
@@ -233,16 +259,29 @@ class _Loader:
                     batch.finish(state)
                 self.report.pages += 1
                 state = self._page(record)
+            elif isinstance(record, UploadRecord):
+                self._flush(session, batch, reader)  # the File page first
+                batch = Batch()
+                self.extras.upload(session, state, record)
+                self._progress(reader)
+            elif isinstance(record, LogItemRecord):
+                if self.extras.log_item(record):
+                    self.extras.flush_logs(session)
+                    self._progress(reader)
             elif isinstance(record, SiteInfo):
                 self.siteinfo = record
         if state is not None:
             batch.finish(state)
         self._flush(session, batch, reader)
+        self.extras.flush_logs(session)
         for name, (count, line) in reader.skipped.items():
-            what = "files are not imported from dumps" if name == "upload" else \
-                "this element is not imported"
             self.report.problem(f"<{name}>", None, line, f"{count} <{name}> elements "
-                                f"ignored: {what}", revisions=0)
+                                f"ignored: this element is not imported", revisions=0)
+
+    def _progress(self, reader: DumpReader) -> None:
+        self.report.bytes_read = reader.consumed
+        if self.progress:
+            self.progress(self.report, "importing")
 
     def _flush(self, session: Session, batch: Batch, reader: DumpReader) -> None:
         if batch.empty():

@@ -2,14 +2,19 @@
 
 Owns turning a dump (any container ``sources.DumpSource`` opens, UTF-8 or UTF-16) into a
 stream of records: one ``SiteInfo``, then for each page a ``PageRecord`` followed by its
-``RevisionRecord``s. Parsing is ``lxml.etree.iterparse`` with no DTD, no entity resolution
-and no network; each revision's element is cleared once read, so memory stays flat whatever
-the size of the file. Anything that is not a MediaWiki dump (malformed or truncated XML, a
+``RevisionRecord``s and ``UploadRecord``s (in file order), then the ``LogItemRecord``s. An
+upload's embedded base64 ``<contents>`` is decoded when its element ends (never more than
+``max_upload_bytes``; libxml2 refuses text nodes over 10 MB without ``huge_tree``).
+Parsing is ``lxml.etree.iterparse`` with no DTD, no entity resolution and no network; each
+revision's and upload's element is cleared once read, so memory stays flat whatever the
+size of the file. Anything that is not a MediaWiki dump (malformed or truncated XML, a
 DOCTYPE, another root element, an unknown schema, non-numeric ids, bad timestamps) raises
 ``DumpError`` naming the problem and its line.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import lzma
 import os
 import re
@@ -21,12 +26,12 @@ from lxml import etree
 from wikiengine.namespaces import CANONICAL
 
 from .records import (
-    READ_VERSIONS, Contributor, DumpError, Namespace, PageRecord, RevisionRecord, SiteInfo,
-    SlotRecord,
+    READ_VERSIONS, Contributor, DumpError, LogItemRecord, Namespace, PageRecord,
+    RevisionRecord, SiteInfo, SlotRecord, UploadRecord,
 )
 from .sources import DumpSource
 
-Record = Union[SiteInfo, PageRecord, RevisionRecord]
+Record = Union[SiteInfo, PageRecord, RevisionRecord, UploadRecord, LogItemRecord]
 
 _EXPORT_NS = re.compile(r"^https?://www\.mediawiki\.org/xml/export-(\d+\.\d+)/$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -53,10 +58,12 @@ class DumpReader:
     :param source: a path or an open binary file (plain or compressed).
     :param name: the name used in error messages (defaults to the file name).
     :param tee: a file that receives a copy of the decompressed XML as it is read.
+    :param max_upload_bytes: embedded file contents larger than this are not decoded (the
+        record's ``contents_error`` says so).
     """
 
     def __init__(self, source: str | os.PathLike[str] | BinaryIO, name: str | None = None,
-                 tee: BinaryIO | None = None):
+                 tee: BinaryIO | None = None, max_upload_bytes: int = 100 << 20):
         self.source = DumpSource(source, name, tee)
         self.name = str(self.source.name)
         self.siteinfo = SiteInfo()
@@ -66,6 +73,7 @@ class DumpReader:
         self.skipped: dict[str, tuple[int, int | None]] = {}
         self.pages_read = 0
         self.revisions_read = 0
+        self.max_upload_bytes = max_upload_bytes
 
     # -- public -------------------------------------------------------------------------
     def __enter__(self) -> "DumpReader":
@@ -138,7 +146,8 @@ class DumpReader:
                     self._check_root(elem)
                 elif depth == 2 and _local(elem.tag) == "page":
                     page_elem, page, page_sent = elem, None, False
-                elif depth == 3 and page_elem is not None and _local(elem.tag) == "revision":
+                elif depth == 3 and page_elem is not None and \
+                        _local(elem.tag) in ("revision", "upload"):
                     if not page_sent:
                         page = self._page(page_elem)
                         page_sent = True
@@ -156,6 +165,8 @@ class DumpReader:
                         yield page
                     page_elem = None
                     self.pages_read += 1
+                elif name == "logitem":
+                    yield self._logitem(elem)
                 else:
                     self._skip(name, elem.sourceline)
                 elem.clear()
@@ -172,8 +183,12 @@ class DumpReader:
                     while elem.getprevious() is not None:
                         del page_elem[0]
                 elif name == "upload":
-                    self._skip(name, elem.sourceline)
+                    assert page is not None
+                    upload = self._upload(elem, page)
+                    yield upload
                     elem.clear()
+                    while elem.getprevious() is not None:
+                        del page_elem[0]
         if root is None:
             raise self._error("empty file: no XML element", None)
 
@@ -315,6 +330,89 @@ class DumpReader:
             raise self._error(f"revision without a <timestamp> in {page.title!r}", line)
         return rev
 
+    def _timestamp(self, child: etree._Element, what: str) -> str:
+        stamp = (child.text or "").strip()
+        if not _TIMESTAMP.match(stamp):
+            raise self._error(f"invalid <timestamp> {stamp[:40]!r} in {what}", child.sourceline)
+        return stamp
+
+    def _upload(self, elem: etree._Element, page: PageRecord) -> UploadRecord:
+        """An ``<upload>`` (schema 0.3+): MediaWiki's ``WikiImporter::handleUpload``."""
+        up = UploadRecord(timestamp="", contributor=Contributor(), filename="", src="", size=0,
+                          line=elem.sourceline)
+        contents = None
+        for child in elem:
+            name = _local(child.tag)
+            if name == "timestamp":
+                up.timestamp = self._timestamp(child, f"an upload of {page.title!r}")
+            elif name == "contributor":
+                up.contributor = self._contributor(child)
+            elif name == "comment":
+                up.comment = child.text or ""
+            elif name == "filename":
+                up.filename = (child.text or "").strip()
+            elif name == "src":
+                up.src = (child.text or "").strip()
+            elif name == "size":
+                up.size = self._int(child.text, "upload <size>", child.sourceline) or 0
+            elif name == "sha1base36":
+                up.sha1base36 = (child.text or "").strip().lower() or None
+            elif name == "rel":
+                up.rel = (child.text or "").strip() or None
+            elif name == "contents":
+                contents = child
+        if not up.timestamp:
+            raise self._error(f"upload without a <timestamp> in {page.title!r}", elem.sourceline)
+        if contents is not None:
+            self._contents(contents, up)
+        return up
+
+    def _contents(self, elem: etree._Element, up: UploadRecord) -> None:
+        encoding = (elem.get("encoding") or "").strip().lower()
+        if encoding != "base64":
+            up.contents_error = (f"unknown <contents> encoding {encoding[:20]!r} (only "
+                                 f"base64 is read)")
+            return
+        text = (elem.text or "").encode("ascii", "replace")
+        packed = b"".join(text.split())
+        if len(packed) // 4 * 3 > self.max_upload_bytes:
+            up.contents_error = (f"the embedded file is larger than this wiki's limit of "
+                                 f"{self.max_upload_bytes} bytes")
+            return
+        try:
+            up.contents = base64.b64decode(packed, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            up.contents_error = f"the embedded file is not valid base64 ({exc})"
+
+    def _logitem(self, elem: etree._Element) -> LogItemRecord:
+        """A ``<logitem>``: MediaWiki's ``WikiImporter::handleLogItem``."""
+        item = LogItemRecord(id=None, timestamp="", contributor=Contributor(), type="",
+                             action="", line=elem.sourceline)
+        for child in elem:
+            name = _local(child.tag)
+            if name == "id":
+                item.id = self._int(child.text, "log item <id>", child.sourceline)
+            elif name == "timestamp":
+                item.timestamp = self._timestamp(child, "a log item")
+            elif name == "contributor":
+                item.contributor = self._contributor(child)
+            elif name == "comment":
+                item.comment = child.text or ""
+                item.comment_deleted = child.get("deleted") == "deleted"
+            elif name == "type":
+                item.type = (child.text or "").strip()
+            elif name == "action":
+                item.action = (child.text or "").strip()
+            elif name == "text":
+                item.action_deleted = child.get("deleted") == "deleted"
+            elif name == "logtitle":
+                item.title = child.text or ""
+            elif name == "params":
+                item.params = child.text or ""
+        if not item.timestamp:
+            raise self._error("log item without a <timestamp>", elem.sourceline)
+        return item
+
     def _contributor(self, elem: etree._Element) -> Contributor:
         who = Contributor(deleted=elem.get("deleted") == "deleted")
         for child in elem:
@@ -362,6 +460,9 @@ def _syntax_error(exc: etree.XMLSyntaxError, name: str) -> DumpError:
     else:
         line, column = exc.position if exc.position else (None, None)
         message = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc))
+    if "huge text node" in message:
+        message = (f"a text is larger than 10 MB (an embedded file or a page too big for this "
+                   f"reader): {message}")
     if "Premature end of data" in message or "EndTag: '</' not found" in message:
         message = f"the file ends too early (truncated?): {message}"
     return DumpError(f"malformed XML: {message}", line or None, column, name)

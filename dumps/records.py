@@ -1,9 +1,10 @@
 """Records shared by the dump reader, writer, loader and exporter.
 
 Owns the plain values a MediaWiki XML dump is made of (``SiteInfo``, ``PageRecord``,
-``RevisionRecord``, ``Contributor``, ``SlotRecord``), the error raised for an unreadable dump
-(``DumpError``, which always names the problem and the position in the file) and MediaWiki's
-base-36 SHA-1 (``base36_sha1``, ``combined_sha1``). Pure: no XML library, no database.
+``RevisionRecord``, ``Contributor``, ``SlotRecord``, ``UploadRecord``, ``LogItemRecord``),
+the error raised for an unreadable dump (``DumpError``, which always names the problem and
+the position in the file) and MediaWiki's base-36 SHA-1 (``base36_sha1``,
+``combined_sha1``). Pure: no XML library, no database.
 """
 from __future__ import annotations
 
@@ -157,7 +158,12 @@ class RevisionRecord:
 
 @dataclass(slots=True)
 class UploadRecord:
-    """One ``<upload>``: a version of a file described by a File page."""
+    """One ``<upload>``: a version of a file described by a File page.
+
+    ``contents`` holds the decoded bytes of ``<contents encoding="base64">`` when the dump
+    embeds them (``contents_error`` says why they could not be decoded); ``sha1base36``
+    and ``rel`` are MediaWiki's extra elements (written by ``dumpBackup --include-files``,
+    outside the 0.11 XSD)."""
 
     timestamp: str
     contributor: Contributor
@@ -165,6 +171,30 @@ class UploadRecord:
     src: str
     size: int
     comment: str = ""
+    sha1base36: str | None = None
+    rel: str | None = None
+    contents: bytes | None = None
+    contents_error: str | None = None
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class LogItemRecord:
+    """One ``<logitem>`` (top level, after the pages). ``title`` is ``<logtitle>`` (None
+    when the source wiki hid the action: ``<text deleted="deleted"/>``); ``params`` is the
+    raw ``<params>`` text (PHP-serialised or MediaWiki's legacy newline-separated list)."""
+
+    id: int | None
+    timestamp: str
+    contributor: Contributor
+    type: str
+    action: str
+    title: str | None = None
+    params: str = ""
+    comment: str | None = None
+    comment_deleted: bool = False
+    action_deleted: bool = False
+    line: int | None = None
 
 
 @dataclass(slots=True)

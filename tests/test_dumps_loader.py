@@ -324,12 +324,14 @@ def test_killed_process_resumes(app, app_config: dict, tmp_path: Path) -> None:
     _check_invariants(app)
 
 
-def test_uploads_and_log_items_are_reported_not_imported(app) -> None:
+def test_upload_without_contents_is_reported_and_log_item_imported(app) -> None:
     report = _import(app, DATA / "upload-and-log.xml", refresh_links=False)
     assert report.imported == 1
     reasons = [str(p) for p in report.problems]
-    assert any("1 <upload> elements ignored: files are not imported" in r and "line 12" in r
-               for r in reasons)
-    assert any("1 <logitem> elements ignored" in r for r in reasons)
+    assert len(reasons) == 1 and "line 12" in reasons[0]
+    assert "only its address http://source.example/images/Plan.png: files are never " \
+        "fetched from the network" in reasons[0]
+    assert (report.log_items, report.logs_imported) == (1, 1)
+    assert _count(app, LogEntry, LogEntry.type == "upload", LogEntry.title == "Plan.png") == 1
     with _session(app) as s:
         assert s.scalar(select(Page).where(Page.namespace == 6, Page.title == "Plan.png"))

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import FileArchive, Image, OldImage, Page, User, utcnow
+from ..models import Actor, FileArchive, Image, OldImage, Page, User, utcnow
 from ..namespaces import FILE
 from ..store import changes, derived, permissions, users
 from ..store import revisions as rv
@@ -201,17 +201,22 @@ def upload(session: Session, user: User, requested_name: str, data: bytes, *,
     return UploadResult("Success", title, {}, image)
 
 
-def store_version(session: Session, user: User, title: Title, data: bytes, facts: FileFacts,
-                  sha1: str, comment: str, log_action: str) -> Image:
+def store_version(session: Session, user: User | None, title: Title, data: bytes,
+                  facts: FileFacts, sha1: str, comment: str, log_action: str, *,
+                  timestamp: _dt.datetime | None = None, actor: Actor | None = None,
+                  rc: bool = True) -> Image:
     """Write the ``image`` row (the previous version moves to ``oldimage``), then the bytes.
 
     The row is claimed first (compare-and-swap on ``img_timestamp``, or an insert in a
     savepoint), so two uploads of one name at the same moment cannot both win; files are
-    touched only after the database rows are written.
+    touched only after the database rows are written. A dump import passes the version's
+    own ``timestamp`` and ``actor`` (and ``rc=False``: no recent change for the log entry).
     """
     name = title.dbkey
-    now = utcnow().replace(microsecond=0)
-    actor = users.get_actor(session, user)
+    now = (timestamp or utcnow()).replace(microsecond=0)
+    if actor is None:
+        assert user is not None
+        actor = users.get_actor(session, user)
     image = session.get(Image, name)
     archived: str | None = None
     if image is not None:
@@ -252,7 +257,7 @@ def store_version(session: Session, user: User, title: Title, data: bytes, facts
     changes.log(session, "upload", log_action, actor, title, comment,
                 page_id=page.page_id if page else None,
                 params={"img_sha1": sha1, "img_timestamp": now.strftime("%Y%m%d%H%M%S")},
-                timestamp=now)
+                timestamp=now, rc=rc)
     _touch_users(session, title)
     storage = get_storage()
     if archived is not None:
@@ -260,6 +265,32 @@ def store_version(session: Session, user: User, title: Title, data: bytes, facts
         storage.delete_tree(thumb_dir(name))
     storage.put(public_key(name), data)
     return image
+
+
+def store_old_version(session: Session, actor: Actor, title: Title, data: bytes,
+                      facts: FileFacts, sha1: str, comment: str,
+                      timestamp: _dt.datetime) -> OldImage:
+    """Add a version older than the current one (a dump import meeting versions out of
+    order): an ``oldimage`` row, then the bytes under its archive name. No log entry (as
+    MediaWiki's ``OldLocalFile::uploadOld``)."""
+    name = title.dbkey
+    when = timestamp.replace(microsecond=0)
+    archived = _archive_name(when, name)
+    if session.scalar(select(OldImage.oi_id).where(OldImage.name == name,
+                                                   OldImage.archive_name == archived)):
+        raise UploadError("fileexists-forbidden", "An older version of this file with the "
+                          "same timestamp already exists.")
+    old = OldImage(
+        name=name, archive_name=archived, size=len(data), width=facts.width,
+        height=facts.height, bits=facts.bits, description=rv.normalize_summary(comment),
+        actor_id=actor.actor_id, timestamp=when,
+        metadata_json=json.dumps(facts.metadata, ensure_ascii=False),
+        media_type=facts.media_type, major_mime=facts.major, minor_mime=facts.minor,
+        deleted=0, sha1=sha1)
+    session.add(old)
+    session.flush()
+    get_storage().put(archive_key(archived, name), data)
+    return old
 
 
 def _raced() -> UploadError:
