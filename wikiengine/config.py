@@ -27,7 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ARTICLE_SIZE": 2 * 1024 * 1024,
     "MAX_CONTENT_LENGTH": 110 * 1024 * 1024,
     # What a heritage wiki like wiki-brest enables (MediaWiki's wfLoadExtension list).
-    "EXTENSIONS": ["ParserFunctions", "Cite", "Poem", "Gallery", "SyntaxHighlight",
+    # <gallery> is core, as in MediaWiki ("Gallery" is still accepted: extensions/gallery).
+    "EXTENSIONS": ["ParserFunctions", "Cite", "Poem", "SyntaxHighlight",
                    "InputBox", "Maps", "CategoryTree"],
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -223,15 +223,21 @@ def _srcset(info: Any, w: int) -> str:
 
 
 def _img_html(info: Any, w: int, h: int, alt: str, title: str, cls: str, valign: Any,
-              link: dict | None) -> str:
+              link: dict | None, display: tuple[int, int] | None = None,
+              srcset: str | None = None) -> str:
+    """``<img>`` of the w×h thumbnail (``display``: other width/height attributes, as
+    ThumbnailImage's override-width/override-height; ``srcset``: the caller's own), in its
+    link when there is one."""
     src = info.thumb_url(w) if w < info.width or info.is_vector else info.url
+    dw, dh = display or (w, h)
     attrs = [f'alt="{htmlspecialchars(alt)}"', f'src="{htmlspecialchars(src)}"',
-             'decoding="async"', f'width="{w}"', f'height="{h}"']
+             'decoding="async"', f'width="{dw}"', f'height="{dh}"']
     if valign:
         attrs.append(f'style="vertical-align: {valign}"')
     if cls:
         attrs.append(f'class="{htmlspecialchars(cls)}"')
-    srcset = _srcset(info, w)
+    if srcset is None:
+        srcset = _srcset(info, w)
     if srcset:
         attrs.append(f'srcset="{htmlspecialchars(srcset)}"')
     img = "<img " + " ".join(attrs) + " />"
