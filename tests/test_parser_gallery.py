@@ -22,15 +22,17 @@ def _files() -> list[FileInfo]:
                      thumb_base=f"/w/images/thumb/{n}") for n, (w, h) in sizes.items()]
 
 
-def _parse(text: str, **kw):
-    return parse(text, "Test", DictPageSource({}, _files()), **kw)
+def _parse(text: str, pages: dict | None = None, **kw):
+    return parse(text, "Test", DictPageSource(pages or {}, _files()), **kw)
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in DATA.glob("*.wiki")))
 def test_same_html_as_mediawiki(name: str) -> None:
     text = (DATA / f"{name}.wiki").read_text(encoding="utf-8")
     expected = (DATA / f"{name}.html").read_text(encoding="utf-8")
-    assert _parse(text).html.rstrip("\n") == expected.rstrip("\n")
+    pages = DATA / f"{name}.pages.json"  # the wiki's other pages (templates), if any
+    pages_dict = json.loads(pages.read_text(encoding="utf-8")) if pages.exists() else None
+    assert _parse(text, pages_dict).html.rstrip("\n") == expected.rstrip("\n")
 
 
 def test_gallery_records_its_files_links_and_external_links() -> None:

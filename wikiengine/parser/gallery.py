@@ -165,7 +165,7 @@ def _option_names(ctx: "ParseContext", english: str) -> tuple[str, ...]:
     return (english,) + tuple(k for k, v in aliases.items() if v == english)
 
 
-def _item(ctx: "ParseContext", frame: Any, line: str) -> dict | None:
+def _item(ctx: "ParseContext", line: str) -> dict | None:
     """One gallery line: its title, caption HTML, alt, tooltip and link (renderImageGallery)."""
     m = _LINE.match(line)
     if not m:
@@ -188,7 +188,7 @@ def _item(ctx: "ParseContext", frame: Any, line: str) -> dict | None:
     from .render import internal_parse
     from .render_coretags import expand
     holders = LinkHolders(ctx)
-    parsed = internal_parse(expand(rest.strip(), ctx, frame), ctx, holders, False)
+    parsed = internal_parse(expand(rest.strip(), ctx, None), ctx, holders, False)
     alt_names = _option_names(ctx, "alt=")
     link_names = _option_names(ctx, "link=")
     label, alt = "", None
@@ -292,7 +292,11 @@ def _ul_attributes(attrs: dict, gallery: TraditionalGallery, mode: str, perrow: 
 
 
 def gallery_hook(content: Any, attrs: dict, ctx: "ParseContext", frame: Any) -> str:
-    """``<gallery>``: one ``File:Name|options|caption`` per line."""
+    """``<gallery>``: one ``File:Name|options|caption`` per line.
+
+    Captions are parsed outside the calling template's frame, as renderImageGallery does:
+    ``{{{1}}}`` in a gallery of a template stays as written (``{{#tag:gallery|…}}`` is the
+    way to pass parameters)."""
     mode = str(attrs.get("mode") or "traditional").strip().lower()
     if mode not in MODES:
         mode = "traditional"
@@ -305,13 +309,13 @@ def gallery_hook(content: Any, attrs: dict, ctx: "ParseContext", frame: Any) -> 
     for line in (content or "").split("\n"):
         if len(items) >= MAX_IMAGES:
             break
-        item = _item(ctx, frame, line)
+        item = _item(ctx, line)
         if item is not None:
             items.append(item)
     from .render_coretags import parse_half
     out = [f"<ul{_ul_attributes(attrs, gallery, mode, perrow)}>"]
     if attrs.get("caption"):
-        out.append(f'\n\t<li class="gallerycaption">{parse_half(attrs["caption"], ctx, frame)}'
+        out.append(f'\n\t<li class="gallerycaption">{parse_half(attrs["caption"], ctx, None)}'
                    "</li>")
     show_filename = "showfilename" in attrs
     for item in items:
