@@ -6,7 +6,9 @@ account; a name that is already external (``other>Name``) or that no local accou
 bear is kept as it is; an IP stays an anonymous actor (an ``<ip>`` that is no address is
 treated as a name, as MediaWiki does); a hidden contributor becomes
 ``prefix>Unknown user``. A user map (``--user-map``) assigns chosen dump names to local
-accounts instead. Actor ids are cached (bounded) and created in batches.
+accounts instead; with ``assign_known`` (``action=import``'s ``assignknownusers``) a name
+that is a local account is credited to that account. Actor ids are cached (bounded) and
+created in batches.
 """
 from __future__ import annotations
 
@@ -71,12 +73,16 @@ def is_usable_name(name: str) -> bool:
 class ActorResolver:
     """Maps contributors to actor ids; ``prefix`` is the interwiki-style user prefix."""
 
-    def __init__(self, prefix: str = "imported", user_map: dict[str, str] | None = None):
+    def __init__(self, prefix: str = "imported", user_map: dict[str, str] | None = None,
+                 assign_known: bool = False):
         self.prefix = prefix.strip().rstrip(">")
         self.user_map = dict(user_map or {})
+        self.assign_known = assign_known
         self._cache: OrderedDict[str, int] = OrderedDict()
         self._local: dict[str, User] = {}
         self._names: dict[tuple, str] = {}
+        #: prefixed name -> the dump's name (``assign_known``: looked up as a local account)
+        self._bare: dict[str, str] = {}
 
     def name_of(self, who: Contributor) -> str:
         """The actor name a contributor is recorded under on this wiki."""
@@ -108,7 +114,12 @@ class ActorResolver:
         return self._external(name)
 
     def _external(self, name: str) -> str:
-        return f"{self.prefix}>{name}"[:255] if self.prefix else name
+        external = f"{self.prefix}>{name}"[:255] if self.prefix else name
+        if self.assign_known and external != name and is_usable_name(name):
+            if len(self._bare) >= CACHE_SIZE:
+                self._bare.clear()
+            self._bare[external] = name
+        return external
 
     def check_user_map(self, session: Session) -> list[str]:
         """Local names of the user map that have no account (the caller refuses the map)."""
@@ -126,6 +137,12 @@ class ActorResolver:
         wanted = set(names)
         found = {n: self._cache[n] for n in wanted if n in self._cache}
         missing = wanted - set(found)
+        local = self._known_accounts(session, missing)
+        if local:  # assign_known: "prefix>Name" of a local account is that account
+            ids = self.resolve(session, set(local.values()))
+            for name, account in local.items():
+                found[name] = ids[account]
+            missing -= set(local)
         if missing:
             for chunk in _chunks(sorted(missing), 500):
                 for actor_id, name in session.execute(
@@ -144,6 +161,18 @@ class ActorResolver:
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
+
+    def _known_accounts(self, session: Session, names: set[str]) -> dict[str, str]:
+        """Prefixed names whose dump name is a local account: prefixed name -> account."""
+        bare = {n: self._bare[n] for n in names if n in self._bare}
+        if not bare:
+            return {}
+        accounts: dict[str, User] = {}
+        for chunk in _chunks(sorted(set(bare.values())), 500):
+            for user in session.scalars(select(User).where(User.name.in_(chunk))):
+                accounts[user.name] = user
+        self._local.update(accounts)
+        return {n: b for n, b in bare.items() if b in accounts}
 
     def forget(self) -> None:
         """Drop cached ids (after a rollback they may name rows that no longer exist)."""

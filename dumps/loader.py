@@ -10,7 +10,11 @@ does not flood Special:RecentChanges either). Revisions already present (same pa
 timestamp and sha1) are skipped, so a second run adds nothing and a killed run, started
 again, completes without duplicates or gaps. Revision ids are new (as in MediaWiki).
 Bad revisions and pages are skipped with a ``Problem`` naming page, revision, line and
-reason. Afterwards the link tables of the imported pages are rebuilt and the pages are
+reason. As MediaWiki's ``WikiImporter``, pages can be put into one chosen namespace
+(``target_namespace``) or under a root page (``root_page``), contributors that have a local
+account can be credited to it (``assign_known_users``), the decompressed XML can be bounded
+(``max_xml_bytes``) and each finished page is reported to ``on_page`` (``action=import``'s
+answer). Afterwards the link tables of the imported pages are rebuilt and the pages are
 indexed for search, in bounded batches (``refresh``). ``<upload>``s and ``<logitem>``s
 are handled by ``extras`` (file versions through the files service, log entries).
 """
@@ -20,6 +24,7 @@ import datetime as _dt
 import os
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO, Callable
 
 from flask import Flask
@@ -47,7 +52,14 @@ class ImportOptions:
     """What ``import_dump`` does. ``namespaces``: only pages of these (dump) namespaces;
     ``prefix``: the interwiki-style prefix of imported user names; ``user_map``: dump name →
     local account; ``dry_run``: check and count, write nothing; ``importer``: the local user
-    name the log entries are written under (default: the system user)."""
+    name the log entries are written under (default: the system user);
+    ``target_namespace``: every page goes into this namespace, its title without the dump's
+    namespace prefix (MediaWiki's ``setTargetNamespace``); ``root_page``: every page becomes
+    ``Root/<dump title>`` (``setTargetRootPage``; the caller checks the root allows
+    subpages); ``assign_known_users``: a contributor whose name is a local account is credited
+    to it instead of ``prefix>Name``; ``max_xml_bytes``: refuse a dump whose XML (after
+    decompression) is larger; ``on_page(title, revisions)``: called for each page imported or
+    already present, with the number of revisions this run added to it."""
 
     namespaces: frozenset[int] | None = None
     prefix: str = "imported"
@@ -59,6 +71,11 @@ class ImportOptions:
     update_search: bool = True
     comment: str = ""
     importer: str | None = None
+    target_namespace: int | None = None
+    root_page: Title | None = None
+    assign_known_users: bool = False
+    max_xml_bytes: int | None = None
+    on_page: Callable[[Title, int], None] | None = None
 
 
 @dataclass
@@ -137,11 +154,13 @@ Progress = Callable[[ImportReport, str], None]
 
 
 def check_dump(source: str | os.PathLike[str] | BinaryIO, report: ImportReport | None = None,
-               progress: Progress | None = None, tee: BinaryIO | None = None) -> ImportReport:
+               progress: Progress | None = None, tee: BinaryIO | None = None,
+               name: str | None = None) -> ImportReport:
     """Read the whole dump without writing: raises ``DumpError`` if it is not a readable
-    dump; fills ``total_pages``/``total_revisions``. ``tee`` receives the decompressed XML."""
+    dump; fills ``total_pages``/``total_revisions``. ``tee`` receives the decompressed XML;
+    ``name`` is the file's name in messages (default: the path's)."""
     report = report or ImportReport()
-    with DumpReader(source, tee=tee) as reader:
+    with DumpReader(source, name, tee=tee) as reader:
         report.source = reader.name
         report.bytes_total = reader.size
         for record in reader:
@@ -163,18 +182,23 @@ def check_dump(source: str | os.PathLike[str] | BinaryIO, report: ImportReport |
 
 def import_dump(app: Flask, source: str | os.PathLike[str] | BinaryIO,
                 options: ImportOptions | None = None,
-                progress: Progress | None = None) -> ImportReport:
+                progress: Progress | None = None, name: str | None = None) -> ImportReport:
     """Import ``source`` (a path or a binary file) into ``app``'s wiki.
 
     Must run inside ``app.app_context()``. Raises ``DumpError`` before writing anything when
     the file is not a readable dump; problems with single pages or revisions are reported in
-    the returned ``ImportReport``.
+    the returned ``ImportReport``. ``name``: the file's name in messages and log entries.
     """
     options = options or ImportOptions()
     report = ImportReport(dry_run=options.dry_run)
     with tempfile.TemporaryFile(prefix="wikiengine-import-") as plain:
         # the check decompresses once and keeps the XML, so the import reads it plainly
-        check_dump(source, report, progress, tee=plain)
+        tee: BinaryIO = plain
+        if options.max_xml_bytes is not None:
+            label = name or (Path(source).name if isinstance(source, (str, os.PathLike))
+                             else "dump")
+            tee = _BoundedCopy(plain, options.max_xml_bytes, label)  # type: ignore[assignment]
+        check_dump(source, report, progress, tee=tee, name=name)
         plain.flush()
         plain.seek(0)
         report.bytes_total, report.bytes_read = plain.seek(0, os.SEEK_END), 0
@@ -182,6 +206,21 @@ def import_dump(app: Flask, source: str | os.PathLike[str] | BinaryIO,
         loader = _Loader(app, options, report, progress)
         loader.run(plain, report.source)
     return report
+
+
+class _BoundedCopy:
+    """The check's copy of the XML, refusing to grow past ``limit`` bytes (a compressed
+    upload that expands without end is refused before anything is written)."""
+
+    def __init__(self, target: BinaryIO, limit: int, name: str):
+        self.target, self.limit, self.name, self.written = target, limit, name, 0
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        if self.written > self.limit:
+            raise DumpError(f"the XML is larger than this wiki's limit of {self.limit} bytes "
+                            f"once decompressed", source=self.name)
+        return self.target.write(data)
 
 
 class _Loader:
@@ -194,7 +233,8 @@ class _Loader:
         self.report = report
         self.progress = progress
         self.namespaces: Namespaces = site_namespaces()
-        self.actors = ActorResolver(options.prefix, options.user_map)
+        self.actors = ActorResolver(options.prefix, options.user_map,
+                                    assign_known=options.assign_known_users)
         self.max_size = int(app.config.get("MAX_ARTICLE_SIZE", 2 * 1024 * 1024))
         self.started = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
         self.siteinfo = SiteInfo()
@@ -290,6 +330,10 @@ class _Loader:
                     self.options.comment, self.started)
         if not self.options.dry_run:
             session.commit()
+        if self.options.on_page is not None:
+            for state in batch.finished:
+                if state.title is not None:
+                    self.options.on_page(state.title, state.imported)
         self.report.bytes_read = reader.consumed
         if self.progress:
             self.progress(self.report, "importing")
@@ -301,7 +345,9 @@ class _Loader:
             self.report.filtered += 1
             state.filtered = True
             return state
-        if not self.namespaces.exists(record.ns) or record.ns < 0:
+        retargeted = self.options.target_namespace is not None or \
+            self.options.root_page is not None
+        if record.ns < 0 or not (retargeted or self.namespaces.exists(record.ns)):
             foreign = next((n.name for n in self.siteinfo.namespaces if n.key == record.ns), "")
             self.report.problem(record.title, None, record.line,
                                 f"namespace {record.ns} ({foreign or 'unnamed'}) does not "
@@ -323,18 +369,24 @@ class _Loader:
         if record.ns != 0:
             names = {n.name.lower() for n in self.siteinfo.namespaces if n.key == record.ns}
             names |= {self.namespaces.name(record.ns).lower(),
-                      self.namespaces.canonical(record.ns).lower()}
+                      self.namespaces.canonical(record.ns).lower()} - {""}
             prefix, sep, rest = text.partition(":")
             if sep and (prefix.replace("_", " ").strip().lower() in names
                         or self.namespaces.lookup(prefix) == record.ns):
                 text = rest
-            local = self.namespaces.name(record.ns) or self.namespaces.canonical(record.ns)
-            title = Title.new(f"{local}:{text}", self.namespaces)
-        else:
-            title = Title.new(text, self.namespaces)
-        if title.namespace != record.ns or title.interwiki or title.fragment:
+        wanted = record.ns
+        root, target = self.options.root_page, self.options.target_namespace
+        if root is not None:  # MediaWiki's SubpageImportTitleFactory: Root/<full dump title>
+            wanted = root.namespace
+            title = Title.new(f"{root.prefixed_text}/{record.title}", self.namespaces)
+        else:  # NamespaceImportTitleFactory, or the dump's own namespace
+            if target is not None:
+                wanted = target
+            local = self.namespaces.name(wanted) or self.namespaces.canonical(wanted)
+            title = Title.new(f"{local}:{text}" if wanted else text, self.namespaces)
+        if title.namespace != wanted or title.interwiki or title.fragment:
             raise ValueError(f"the title would be {title.prefixed_text!r} in namespace "
-                             f"{title.namespace} on this wiki, not in namespace {record.ns}")
+                             f"{title.namespace} on this wiki, not in namespace {wanted}")
         return title
 
     def _row(self, state: PageState, rev: RevisionRecord) -> RevisionRow | None:

@@ -6,7 +6,9 @@ line, or added from a category or a namespace, current revision or full history,
 included or not, shown in the browser or downloaded; ``Special:Export/Title`` exports one
 page directly. The XML is written to a spooled temporary file (memory stays flat) and sent.
 Special:Import: a sysop (right ``importupload``) uploads a dump, which is imported with the
-same loader as the command line, then sees the report. ``init_app(app)`` adds them.
+same loader as the command line (``import_uploaded_dump``, shared with ``action=import`` in
+``dumps.api``), then sees the report. ``init_app(app)`` adds them and registers the API
+module.
 """
 from __future__ import annotations
 
@@ -137,24 +139,48 @@ def special_import(_sub: str | None) -> Response:
 
 
 def _run_import(upload, prefix: str, importer: str):  # type: ignore[no-untyped-def]
+    from .loader import ImportOptions
+
+    options = ImportOptions(prefix=prefix, importer=importer,
+                            comment=request.form.get("log-comment", "")[:500])
+    try:
+        return import_uploaded_dump(upload, options), None
+    except DumpError as exc:
+        return None, _("The file was not imported: %(problem)s", problem=str(exc))
+
+
+def upload_name(upload) -> str:  # type: ignore[no-untyped-def]
+    """The uploaded file's own name, without any folder (shown in messages and logs only)."""
+    raw = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return "".join(c for c in raw if c.isprintable())[:200] or "dump.xml"
+
+
+def import_uploaded_dump(upload, options):  # type: ignore[no-untyped-def]
+    """Import an uploaded dump (Special:Import and ``action=import``) with the loader.
+
+    The upload is saved to a temporary file (the loader reads it twice) that is removed
+    afterwards; the decompressed XML is bounded by ``IMPORT_MAX_XML_BYTES``. Returns the
+    ``ImportReport``; raises ``DumpError`` (nothing written) when it is not a readable dump.
+    """
     from wikiengine.db import get_session
 
-    from .loader import ImportOptions, import_dump
+    from .loader import import_dump
 
     get_session().rollback()  # the importer writes through its own sessions
-    suffix = "".join(Path(upload.filename or "dump.xml").suffixes[-2:]) or ".xml"
-    fd, name = tempfile.mkstemp(suffix=suffix, prefix="import-")
+    name = upload_name(upload)
+    suffix = "".join(Path(name).suffixes[-2:])[:20] or ".xml"
+    if not all(c.isalnum() or c == "." for c in suffix):
+        suffix = ".xml"
+    if options.max_xml_bytes is None:
+        options.max_xml_bytes = int(current_app.config.get("IMPORT_MAX_XML_BYTES", 1 << 30))
+    fd, path = tempfile.mkstemp(suffix=suffix, prefix="import-")
     try:
         with os.fdopen(fd, "wb") as handle:
             upload.save(handle)
-        options = ImportOptions(prefix=prefix, importer=importer,
-                                comment=request.form.get("log-comment", "")[:500])
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        return import_dump(app, name, options), None
-    except DumpError as exc:
-        return None, _("The file was not imported: %(problem)s", problem=str(exc))
+        return import_dump(app, path, options, name=name)
     finally:
-        os.unlink(name)
+        os.unlink(path)
 
 
 def _add_translations(app: Flask) -> None:
@@ -169,6 +195,8 @@ def _add_translations(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Register Special:Export and Special:Import (after the ``views`` subsystem)."""
     from wikiengine.views.special import register
+
+    from . import api  # noqa: F401  (registers action=import)
 
     if "dumps" not in app.blueprints:
         app.register_blueprint(bp)
