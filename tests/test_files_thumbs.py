@@ -62,6 +62,8 @@ def test_svg_thumbnail_in_article_is_a_png_of_the_drawing(app) -> None:
     html = client.get("/wiki/Plan").get_data(as_text=True)
     small = _img(html, "/60px-Carte.svg.png")
     assert (_attr(small, "width"), _attr(small, "height")) == ("60", "40")
+    assert _attr(small, "srcset").endswith(
+        "/90px-Carte.svg.png 1.5x, " + _attr(small, "src").replace("/60px-", "/120px-") + " 2x")
     resp = client.get(_path(_attr(small, "src")))
     assert resp.status_code == 200 and resp.mimetype == "image/png"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
@@ -267,7 +269,7 @@ def test_svg_thumbnail_shown_in_browser(app, live_server, browser) -> None:
                            " return i && i.complete && i.naturalWidth > 0 }")
     natural = page.evaluate("() => { const i = document.querySelector('.thumb img');"
                             " return [i.currentSrc, i.naturalWidth, i.naturalHeight] }")
-    # A 2× screen picks the 2× PNG of the srcset… or the 1× one (both PNG renderings).
-    assert natural[0].endswith(("/180px-Carte.svg.png", "/90px-Carte.svg.png"))
+    # A 2× screen picks the 2× PNG rendering of the srcset.
+    assert natural[0].endswith("/180px-Carte.svg.png")
     assert natural[1] * 2 == natural[2] * 3
     assert any(url.endswith(".svg.png") and ctype == "image/png" for url, ctype in responses)

@@ -209,12 +209,14 @@ def _link_params(ctx: "ParseContext", nt: Any, frame: dict) -> dict | None:
 
 
 def _srcset(info: Any, w: int) -> str:
-    if info.is_vector or not info.thumb_base:
+    """1.5x and 2x thumbnails (Linker::processResponsiveImages): a bitmap's up to its own
+    size, then the file itself; a drawing's are PNG renderings at any width."""
+    if not info.thumb_base:
         return ""
     urls = []
     for mult, label in ((1.5, "1.5x"), (2, "2x")):
         rw = int(round(w * mult))
-        if rw < info.width:
+        if rw < info.width or info.is_vector:
             urls.append(f"{info.thumb_url(rw)} {label}")
         elif w < info.width:
             urls.append(f"{info.url} {label}")
