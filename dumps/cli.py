@@ -128,10 +128,14 @@ def import_dump_command(file: Path, dry_run: bool, namespaces: tuple[str, ...], 
               help="Only revisions from this date on (--current: pages edited since).")
 @click.option("--include-templates", is_flag=True, help="Add the templates the pages use.")
 @click.option("--uploads", is_flag=True, help="Describe the files of File pages (<upload>).")
+@click.option("--include-files", is_flag=True,
+              help="With --uploads: embed the files' bytes (base64 <contents>, as "
+                   "MediaWiki's dumpBackup --include-files; the dump can get large).")
+@click.option("--logs", is_flag=True, help="Add every log entry (<logitem>) after the pages.")
 def export_dump_command(out: str, mode: str, namespaces: tuple[str, ...],
                         categories: tuple[str, ...], pages_file: Path | None,
                         titles: tuple[str, ...], since: str | None, include_templates: bool,
-                        uploads: bool) -> None:
+                        uploads: bool, include_files: bool, logs: bool) -> None:
     """Export the wiki, or a selection, as a MediaWiki XML dump (schema 0.11) to OUT
     (.xml, .xml.gz, .xml.bz2, or - for standard output)."""
     from wikiengine import db
@@ -151,7 +155,8 @@ def export_dump_command(out: str, mode: str, namespaces: tuple[str, ...],
         selection = Selection(full=mode == "full", namespaces=parse_namespaces(namespaces),
                               categories=list(categories), titles=chosen,
                               since=parse_since(since), templates=include_templates,
-                              uploads=uploads)
+                              uploads=uploads or include_files, include_files=include_files,
+                              logs=logs)
         shown = Progress("export")
 
         def progress(stats: ExportStats) -> None:
@@ -171,7 +176,11 @@ def export_dump_command(out: str, mode: str, namespaces: tuple[str, ...],
         shown.finish(stats.pages, stats.revisions, stats.bytes)
     for title in stats.unknown_titles:
         click.echo(f"  invalid title skipped: {title}", err=True)
+    for name in stats.missing_files:
+        click.echo(f"  file missing from storage, described without its bytes: {name}",
+                   err=True)
     click.echo(f"exported {stats.pages} pages, {stats.revisions} revisions"
+               + (f", {stats.log_items} log entries" if logs else "")
                + (f" to {out}" if out != "-" else ""), err=out == "-")
 
 

@@ -1,16 +1,19 @@
 """Exporting the wiki, or a selection of it, as a MediaWiki XML dump (schema 0.11).
 
 Owns what librarians choose (``Selection``: namespaces, categories, titles, a date, current
-revision or full history, templates used by the chosen pages, file descriptions) and the
+revision or full history, templates used by the chosen pages, file descriptions, with the
+files' bytes embedded or not, the log) and the
 batched queries that feed ``writer.DumpWriter``: page ids walked in chunks (keyset on
 ``page_id``), each chunk's revisions streamed with their text and author, so memory stays
 flat whatever the size of the wiki. Hidden parts of revisions (``rev_deleted``) are written
-as deleted, as MediaWiki does. Also ``site_info``: this wiki's ``<siteinfo>``.
+as deleted, as MediaWiki does. With ``logs``, every ``logging`` row follows the pages as a
+``<logitem>`` (in ``log_id`` chunks). Also ``site_info``: this wiki's ``<siteinfo>``.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import json
 from operator import itemgetter
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -21,14 +24,15 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 import wikiengine
-from wikiengine.models import Actor, CategoryLink, Content, Image, OldImage, Page, Redirect, \
-    Revision, TemplateLink
+from wikiengine.files.storage import archive_key, get_storage, public_key
+from wikiengine.models import Actor, CategoryLink, Content, Image, LogEntry, OldImage, Page, \
+    Redirect, Revision, TemplateLink
 from wikiengine.namespaces import CATEGORY, FILE, Namespaces
 from wikiengine.title import InvalidTitle, Title
 
 from .batch import DELETED_COMMENT, DELETED_TEXT, DELETED_USER
-from .records import (WIKITEXT_MODEL, Contributor, Namespace, PageRecord, RevisionRecord,
-                      SiteInfo, UploadRecord)
+from .records import (WIKITEXT_MODEL, Contributor, LogItemRecord, Namespace, PageRecord,
+                      RevisionRecord, SiteInfo, UploadRecord)
 from .writer import DumpWriter
 
 CHUNK = 200
@@ -41,7 +45,9 @@ FORMATS = {"wikitext": "text/x-wiki", "css": "text/css", "javascript": "text/jav
 class Selection:
     """Which pages and revisions to export. Empty ``namespaces``, ``categories`` and
     ``titles`` mean every page. ``since``: only revisions from then on (pages without any
-    are left out). ``templates``: add the templates the chosen pages use."""
+    are left out). ``templates``: add the templates the chosen pages use. ``uploads``:
+    describe the versions of the files of File pages (``<upload>``); ``include_files``:
+    with their bytes embedded (MediaWiki's ``--include-files``); ``logs``: add the log."""
 
     full: bool = False
     namespaces: list[int] = field(default_factory=list)
@@ -50,6 +56,8 @@ class Selection:
     since: _dt.datetime | None = None
     templates: bool = False
     uploads: bool = False
+    include_files: bool = False
+    logs: bool = False
 
 
 @dataclass
@@ -58,7 +66,9 @@ class ExportStats:
     revisions: int = 0
     bytes: int = 0
     total_revisions: int = 0
+    log_items: int = 0
     unknown_titles: list[str] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
 
 
 def site_info(app: Flask, namespaces: Namespaces) -> SiteInfo:
@@ -109,6 +119,8 @@ def export_dump(app: Flask, session: Session, out: IO[bytes], selection: Selecti
             stats.bytes = writer.text_bytes
             if progress is not None:
                 progress(stats)
+        if selection.logs:
+            exporter.write_logs(writer)
     return stats
 
 
@@ -217,8 +229,8 @@ class _Exporter:
                 title=title.prefixed_text, ns=page.namespace, id=page.page_id,
                 redirect=(target.prefixed_text if target is not None else
                           ("" if page.is_redirect else None)))
-            uploads = self._uploads(page) if self.selection.uploads and \
-                page.namespace == FILE else []
+            uploads = self._uploads(page) if page.namespace == FILE and (
+                self.selection.uploads or self.selection.include_files) else ()
             writer.write_page(record, self._revisions(writer, group), uploads)
             self.stats.pages += 1
 
@@ -266,28 +278,67 @@ class _Exporter:
                 comment_deleted=bool(deleted & DELETED_COMMENT), model=model,
                 format=FORMATS.get(model, "text/x-wiki"), origin=rev_id)
 
-    def _uploads(self, page: Any) -> list[UploadRecord]:
-        """The versions of the file a File page describes (current, then older ones)."""
+    def _uploads(self, page: Any) -> Iterator[UploadRecord]:
+        """The versions of the file a File page describes (current, then older ones), each
+        read from storage only when the writer reaches it (``include_files``)."""
         from wikiengine.rendering import file_url_parts
 
         image = self.session.get(Image, page.title)
         if image is None:
-            return []
+            return
         base = self.app.config.get("SERVER", "") + self.app.config.get("UPLOAD_URL", "/images")
         versions = [(image.timestamp, image.actor_id, image.description, image.size,
-                     file_url_parts(image.name))]
+                     file_url_parts(image.name), image.sha1, public_key(image.name))]
         for old in self.session.scalars(select(OldImage).where(OldImage.name == image.name)
                                         .order_by(OldImage.timestamp.desc())):
             versions.append((old.timestamp, old.actor_id, old.description, old.size,
                              "archive/" + file_url_parts(image.name).rsplit("/", 1)[0]
-                             + "/" + old.archive_name))
-        records = []
-        for stamp, actor_id, description, size, path in versions:
+                             + "/" + old.archive_name, old.sha1,
+                             archive_key(old.archive_name, image.name)))
+        storage = get_storage() if self.selection.include_files else None
+        for stamp, actor_id, description, size, path, sha1, key in versions:
             actor = self.session.get(Actor, actor_id)
-            records.append(UploadRecord(
+            record = UploadRecord(
                 timestamp=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 contributor=contributor(actor.name, actor.user_id, False)
                 if actor is not None else Contributor(deleted=True),
                 filename=image.name, src=f"{base}/{path}", size=max(int(size or 0), 1),
-                comment=description or ""))
-        return records
+                comment=description or "")
+            if storage is not None:
+                if storage.exists(key):
+                    record.contents = storage.read(key)  # one file version at a time
+                    record.sha1base36, record.rel = sha1, path
+                else:
+                    self.stats.missing_files.append(f"{image.name} ({record.timestamp})")
+            yield record
+
+    def write_logs(self, writer: DumpWriter) -> None:
+        """Every log entry, oldest id first, in chunks (MediaWiki's ``dumpBackup --logs``)."""
+        from .logitems import DELETED_ACTION, encode_params
+
+        last = 0
+        while True:
+            entries = list(self.session.execute(
+                select(LogEntry, Actor.name, Actor.user_id)
+                .join(Actor, Actor.actor_id == LogEntry.actor_id)
+                .where(LogEntry.log_id > last).order_by(LogEntry.log_id).limit(CHUNK)))
+            if not entries:
+                return
+            for entry, name, user_id in entries:
+                try:
+                    params = json.loads(entry.params or "{}")
+                except ValueError:
+                    params = {}
+                deleted = entry.deleted or 0
+                writer.write_logitem(LogItemRecord(
+                    id=entry.log_id, timestamp=entry.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    contributor=contributor(name, user_id, bool(deleted & DELETED_USER)),
+                    type=entry.type, action=entry.action,
+                    title=Title.make(entry.namespace, entry.title,
+                                     self.namespaces).prefixed_text,
+                    params=encode_params(params if isinstance(params, dict) else {}),
+                    comment=entry.comment or None,
+                    comment_deleted=bool(deleted & DELETED_COMMENT),
+                    action_deleted=bool(deleted & DELETED_ACTION)))
+                self.stats.log_items += 1
+            last = entries[-1][0].log_id

@@ -130,20 +130,24 @@ def deleted_bits(item: LogItemRecord) -> int:
 def write_log_rows(session: Any, rows: list[LogRow], actor_ids: dict[str, int]) -> int:
     """Insert the rows not present yet (nor earlier in ``rows``); returns how many were
     written. The caller commits."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import and_, insert, or_, select
 
     from wikiengine.models import LogEntry
 
+    # dumps give seconds; entries written here may carry microseconds
     stamps = sorted({row.timestamp for row in rows})
+    second = _dt.timedelta(seconds=1)
     present: set[tuple] = set()
-    for start in range(0, len(stamps), 500):
+    for start in range(0, len(stamps), 100):
+        chunk = stamps[start:start + 100]
         for found in session.execute(
                 select(LogEntry.type, LogEntry.action, LogEntry.timestamp, LogEntry.namespace,
                        LogEntry.title, LogEntry.params)
-                .where(LogEntry.timestamp.in_(stamps[start:start + 500]))):
+                .where(or_(*[and_(LogEntry.timestamp >= stamp,
+                                  LogEntry.timestamp < stamp + second) for stamp in chunk]))):
             params = "" if found.type == "upload" else found.params
-            present.add((found.type, found.action, found.timestamp, found.namespace,
-                         found.title, params))
+            present.add((found.type, found.action, found.timestamp.replace(microsecond=0),
+                         found.namespace, found.title, params))
     values = []
     for row in rows:
         key = row.key()

@@ -7,7 +7,8 @@ checks) and its SHA-1 against ``<sha1base36>``, then stored by ``files.service``
 (``store_version`` for a version newer than the current one, ``store_old_version`` for an
 older one) with its own timestamp and contributor. An upload with only a ``<src>`` address
 is never fetched from the network: it is reported, and nothing is stored. A version already
-present (same name, timestamp and SHA-1) is skipped, so a second import adds nothing.
+present (same name, timestamp and SHA-1) is skipped, so a second import adds nothing; with
+``UPLOADS_ENABLED`` off no file is imported (MediaWiki's ``$wgEnableUploads``).
 Any refusal raises ``UploadRefused`` before anything is written.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,6 +51,9 @@ def import_upload(session: Session, page: Title, record: UploadRecord,
     from wikiengine.files.verify import UploadError, verify
     from wikiengine.models import Image, OldImage
 
+    if not current_app.config.get("UPLOADS_ENABLED", True):
+        raise UploadRefused("uploads are disabled on this wiki (UPLOADS_ENABLED, MediaWiki's "
+                            "$wgEnableUploads): file versions are not imported")
     if record.contents is None:
         raise UploadRefused(record.contents_error or NOT_EMBEDDED.format(
             src=record.src[:200] or "(none)"))

@@ -3,7 +3,9 @@
 Owns the exact shape MediaWiki 1.39's ``XmlDumpWriter`` gives a dump: the ``<mediawiki>``
 root with its schema location, ``<siteinfo>``, then ``<page>`` elements with their
 ``<revision>``s (id, parentid, timestamp, contributor, minor, comment, origin, model, format,
-text with ``bytes``/``sha1``/``xml:space``, sha1 in base 36). Pages are written directly, one
+text with ``bytes``/``sha1``/``xml:space``, sha1 in base 36) and ``<upload>``s (with
+``dumpBackup --include-files``'s ``<sha1base36>``, ``<rel>`` and base64 ``<contents>`` when
+the record carries the bytes: outside the XSD, as MediaWiki's), then ``<logitem>``s. Pages are written directly, one
 revision at a time, so memory does not grow with the dump, into plain, ``.gz`` or ``.bz2``
 files or standard output (``open_output``): the common revision (hash known, main slot,
 nothing hidden) as bytes built at once, the others as lxml elements; the result equals, byte
@@ -13,6 +15,7 @@ Pure: no database.
 """
 from __future__ import annotations
 
+import base64
 import bz2
 import gzip
 import os
@@ -26,7 +29,8 @@ from lxml import etree
 
 from .records import (
     EXPORT_NS, EXPORT_VERSION, MAIN_ROLE, WIKITEXT_FORMAT, WIKITEXT_MODEL, Contributor,
-    PageRecord, RevisionRecord, SiteInfo, UploadRecord, base36_sha1, combined_sha1,
+    LogItemRecord, PageRecord, RevisionRecord, SiteInfo, UploadRecord, base36_sha1,
+    combined_sha1,
 )
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -213,7 +217,31 @@ class DumpWriter:
                 xf.write("\n  ")
         self.out.write(b"\n")
 
+    def write_logitem(self, item: LogItemRecord) -> None:
+        """Write one ``<logitem>`` (after the pages), as MediaWiki's ``writeLogItem``."""
+        self.out.write(b"  " + etree.tostring(self._logitem(item), encoding="utf-8") + b"\n")
+
     # -- elements -----------------------------------------------------------------------
+    def _logitem(self, item: LogItemRecord) -> etree._Element:
+        e = etree.Element("logitem")
+        e.text = "\n    "
+        _el(e, "id", str(item.id), "\n    ")
+        _el(e, "timestamp", item.timestamp, "\n    ")
+        self._contributor(e, item.contributor, "\n    ")
+        if item.comment_deleted:
+            _el(e, "comment", None, "\n    ").set("deleted", "deleted")
+        elif item.comment:
+            _el(e, "comment", item.comment, "\n    ")
+        _el(e, "type", item.type, "\n    ")
+        _el(e, "action", item.action, "\n    ")
+        if item.action_deleted or item.title is None:
+            _el(e, "text", None, "\n    ").set("deleted", "deleted")
+        else:
+            _el(e, "logtitle", item.title, "\n    ")
+        params = _el(e, "params", item.params or "", "\n  ")
+        params.set(_SPACE, "preserve")
+        return e
+
     def _siteinfo(self, info: SiteInfo) -> etree._Element:
         root = etree.Element("siteinfo")
         root.text = "\n    "
@@ -351,12 +379,22 @@ class DumpWriter:
             _el(u, "comment", upload.comment)
         _el(u, "filename", upload.filename)
         _el(u, "src", upload.src)
-        _el(u, "size", str(upload.size), "\n    ")
+        if upload.contents is None:
+            _el(u, "size", str(upload.size), "\n    ")
+            return u
+        _el(u, "size", str(len(upload.contents)))
+        _el(u, "sha1base36", upload.sha1base36 or base36_sha1(upload.contents))
+        if upload.rel:
+            _el(u, "rel", upload.rel)
+        encoded = base64.b64encode(upload.contents).decode("ascii")
+        lines = "".join(encoded[i:i + 76] + "\n" for i in range(0, len(encoded), 76))
+        _el(u, "contents", lines, "\n    ").set("encoding", "base64")
         return u
 
     @staticmethod
-    def _contributor(parent: etree._Element, who: Contributor) -> None:
-        c = _el(parent, "contributor")
+    def _contributor(parent: etree._Element, who: Contributor,
+                     tail: str = "\n      ") -> None:
+        c = _el(parent, "contributor", None, tail)
         if who.deleted:
             c.set("deleted", "deleted")
             return

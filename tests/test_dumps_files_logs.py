@@ -8,8 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from lxml import etree
 from sqlalchemy import func, select
 
+from conftest import require
+from dumps.export import Selection, export_dump
 from dumps.loader import ImportOptions, import_dump
 from dumps.logitems import decode_params, encode_params
 from dumps.reader import DumpReader
@@ -198,6 +202,17 @@ def test_upload_larger_than_the_limit_is_refused(app_config: dict,
                if "<upload>" in str(p))
 
 
+def test_no_files_imported_when_uploads_are_disabled(app_config: dict,
+                                                     request: pytest.FixtureRequest) -> None:
+    app_config["UPLOADS_ENABLED"] = False
+    app = request.getfixturevalue("app")
+    report = _import(app, GOOD)
+    assert report.uploads_refused == 2 and report.imported == 1
+    assert "uploads are disabled on this wiki" in str(report.problems[0])
+    with _session(app) as s:
+        assert s.scalar(select(func.count()).select_from(Image)) == 0
+
+
 def test_dry_run_checks_uploads_and_writes_nothing(app) -> None:
     report = _import(app, BAD, dry_run=True)
     assert report.uploads_refused == 7 and "SHA-1 mismatch" in " ".join(map(str, report.problems))
@@ -253,3 +268,81 @@ def test_base64_is_checked_strictly() -> None:
     with DumpReader(io.BytesIO(broken.encode()), name="mem") as reader:
         first = next(r for r in reader if isinstance(r, UploadRecord))
     assert first.contents is None and "not valid base64" in (first.contents_error or "")
+
+
+# -- export: --uploads --include-files --logs, and the round trip ------------------------
+SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "schema" / \
+    "export-0.11-local.xsd"
+MEDIAWIKI_EXTRAS = ("sha1base36", "rel", "contents")  # dumpBackup writes them, the XSD lacks
+
+
+def _validate(data: bytes, strip: tuple[str, ...] = ()) -> etree._Element:
+    require(SCHEMA.exists(), "../shared/corpus/schema", "the shared corpus beside the checkout")
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    root = etree.fromstring(data)
+    for name in strip:
+        for elem in root.iter(f"{{*}}{name}"):
+            elem.getparent().remove(elem)
+    assert schema.validate(root), schema.error_log.filter_from_errors()[:3]
+    return root
+
+
+def _export(app, selection: Selection) -> bytes:  # type: ignore[no-untyped-def]
+    out = io.BytesIO()
+    with app.app_context(), _session(app) as session:
+        export_dump(app, session, out, selection)
+    return out.getvalue()
+
+
+def test_export_with_files_and_logs_round_trips(app) -> None:
+    originals = _embedded(GOOD)
+    _import(app, GOOD)
+    described = _export(app, Selection(namespaces=[6], full=True, uploads=True, logs=True))
+    root = _validate(described)  # without the bytes: valid against the 0.11 XSD
+    assert not root.findall(".//{*}contents")
+    assert len(root.findall(".//{*}logitem")) == len(_logs(app))
+
+    data = _export(app, Selection(namespaces=[6], full=True, include_files=True, logs=True))
+    _validate(data, MEDIAWIKI_EXTRAS)  # everything else stays valid
+    with DumpReader(io.BytesIO(data), name="export") as reader:
+        records = list(reader)
+    uploads = sorted((r for r in records if isinstance(r, UploadRecord)),
+                     key=lambda u: u.timestamp)
+    assert [(u.timestamp, u.contents, u.sha1base36, u.comment) for u in uploads] == [
+        (o.timestamp, o.contents, o.sha1base36, o.comment) for o in originals]
+    items = [r for r in records if isinstance(r, LogItemRecord)]
+    stored = _logs(app)
+    assert len(items) == len(stored)
+    move = next(i for i in items if i.type == "move")
+    assert move.title == "Rue de Siam (ancien)" and move.comment == "nom plus clair"
+    assert decode_params(move.params, "move") == {"target": "Rue de Siam", "noredir": False}
+    hidden = next(i for i in items if i.type == "delete")
+    assert hidden.contributor.deleted and hidden.comment_deleted
+
+    again = _import(app, io.BytesIO(data))  # our own export reads as the same data
+    assert (again.uploads_imported, again.uploads_present, again.uploads_refused) == (0, 2, 0)
+    assert (again.logs_imported, again.logs_refused) == (0, 0), again.problems
+    assert _logs(app) == stored
+
+
+def test_cli_import_then_export_with_files_and_logs(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from wikiengine.cli import main
+
+    monkeypatch.setenv("WIKIENGINE_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.delenv("WIKIENGINE_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    result = runner.invoke(main, ["import-dump", str(GOOD)])
+    assert result.exit_code == 0, result.output
+    assert "files: imported 2 of 2 versions" in result.output
+    assert "log: imported 3 of 4 entries, 1 already present" in result.output
+    out = tmp_path / "files.xml"
+    result = runner.invoke(main, ["export-dump", str(out), "--namespace", "6",
+                                  "--include-files", "--logs"])
+    assert result.exit_code == 0, result.output
+    assert "entries" in result.output
+    with DumpReader(out) as reader:
+        records = list(reader)
+    assert sorted(u.contents for u in records if isinstance(u, UploadRecord)) == \
+        sorted(u.contents for u in _embedded(GOOD))
+    assert len([i for i in records if isinstance(i, LogItemRecord)]) >= 4
