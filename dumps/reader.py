@@ -460,9 +460,10 @@ def _syntax_error(exc: etree.XMLSyntaxError, name: str) -> DumpError:
     else:
         line, column = exc.position if exc.position else (None, None)
         message = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc))
-    if "huge text node" in message:
-        message = (f"a text is larger than 10 MB (an embedded file or a page too big for this "
-                   f"reader): {message}")
+    if "huge text node" in message or "Text node too long" in message:
+        message = (f"a text is larger than 10 MB, libxml2's limit (a page too big, or a file "
+                   f"over about 7 MB embedded in base64: upload such files by hand): "
+                   f"{message}")
     if "Premature end of data" in message or "EndTag: '</' not found" in message:
         message = f"the file ends too early (truncated?): {message}"
     return DumpError(f"malformed XML: {message}", line or None, column, name)

@@ -82,6 +82,21 @@ def test_reader_bounds_and_checks_embedded_contents() -> None:
                in (u.contents_error or "") for u in small)
 
 
+def test_embedded_file_over_the_text_node_limit_is_a_clear_error(tmp_path: Path) -> None:
+    text = GOOD.read_text("utf-8")
+    start = text.index('<contents encoding="base64">') + len('<contents encoding="base64">')
+    end = text.index("</contents>", start)
+    huge = tmp_path / "huge.xml"
+    with huge.open("w", encoding="utf-8") as out:  # 10.4 MB of base64 in one text node
+        out.write(text[:start])
+        for _ in range(2600):
+            out.write("QUFB" * 1000)
+        out.write(text[end:])
+    with pytest.raises(DumpError) as err, DumpReader(huge) as reader:
+        list(reader)
+    assert "larger than 10 MB" in str(err.value) and "upload such files by hand" in str(err.value)
+
+
 @pytest.mark.parametrize("name,message", [
     ("upload-entity-bomb.xml", "DOCTYPE"),
     ("logitem-undeclared-entity.xml", "secret"),
