@@ -361,3 +361,23 @@ def test_cli_import_then_export_with_files_and_logs(tmp_path: Path,
     assert sorted(u.contents for u in records if isinstance(u, UploadRecord)) == \
         sorted(u.contents for u in _embedded(GOOD))
     assert len([i for i in records if isinstance(i, LogItemRecord)]) >= 4
+
+
+def test_special_import_reports_files_and_log(app) -> None:
+    from dumps import web
+    from views_helpers import login, make_user, token
+
+    web.init_app(app)
+    admin = app.test_client()
+    make_user(app, "Bibliothécaire", groups=("sysop",))
+    login(admin, "Bibliothécaire")
+    response = admin.post("/wiki/Spécial:Importation", data={
+        "wpEditToken": token(admin, "/wiki/Spécial:Importation"), "usernamePrefix": "archive",
+        "xmlimport": (io.BytesIO(BAD.read_bytes()), BAD.name)},
+        content_type="multipart/form-data")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200, body[:2000]
+    assert "Fichiers : 0 versions importées sur 7 ; 0 déjà présentes ; 7 non importées." in body
+    assert "Journal : 1 entrées importées sur 6" in body
+    problems = body.split('id="import-problems"')[1]
+    assert "SHA-1 mismatch" in problems and "unknown log type &#39;thanks&#39;" in problems
