@@ -32,8 +32,9 @@ from .records import DumpError
 IMPORT_SOURCES: tuple[str, ...] = ()
 #: Problems of the loader repeated as warnings, at most.
 MAX_WARNINGS = 50
-#: Characters an interwiki prefix cannot hold (they would make unusable actor names).
-BAD_PREFIX_CHARS = set(">:[]{}|#<")
+#: Characters an interwiki prefix cannot hold (they would make unusable actor names); ``:``
+#: is allowed, as in MediaWiki's ``wikipedia:fr>Name``.
+BAD_PREFIX_CHARS = set(">[]{}|#<")
 
 
 @action

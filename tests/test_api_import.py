@@ -109,13 +109,13 @@ def test_namespace_rootpage_and_known_users(app, admin) -> None:
     # Annaig has an account here: credited to it; Importé has none: prefixed
     assert [r[0] for r in _revisions(app, 4, "Pont_de_Recouvrance")] == [
         "Annaig", "brest>Importé"]
-    out = _import(admin, DATA / "two-pages.xml", csrf(admin), interwikiprefix="brest",
+    out = _import(admin, DATA / "two-pages.xml", csrf(admin), interwikiprefix="w:fr",
                   rootpage="Aide:Archives")
     assert out["import"] == [
         {"ns": 12, "title": "Aide:Archives/Pont de Recouvrance", "revisions": 2},
         {"ns": 12, "title": "Aide:Archives/Modèle:Patrimoine", "revisions": 1}]
     assert [r[0] for r in _revisions(app, 12, "Archives/Pont_de_Recouvrance")] == [
-        "brest>Annaig", "brest>Importé"]  # without assignknownusers, prefixed
+        "w:fr>Annaig", "w:fr>Importé"]  # without assignknownusers, prefixed
 
 
 @pytest.mark.parametrize("params, code, info", [

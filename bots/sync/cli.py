@@ -13,6 +13,8 @@ Options of this bot::
     -confirm              push: really edit the source (default: show the diffs)
     -depth:N              with -cat:, go N levels into subcategories
     -history:FILE.xml     pull: write the full history (with templates) for the dumps importer
+    -history:import       pull: import that history into the local wiki (action=import, needs
+                          the importupload right), then pull and track the pages as usual
 Pages: ``-page:Titre``, ``-cat:Catégorie``, ``-file:liste.txt`` (pywikibot's page generators,
 read from the source for pull and from the local wiki for the other commands).
 Exit status: 0 done, 1 some pages failed or were refused, 2 bad input / unreachable wiki.
@@ -47,7 +49,7 @@ def parse(args: list[str]) -> tuple[str, Options, list[str]]:
             setattr(options, VALUES[key], value)
         elif key == "-history":
             if not value:
-                raise SyncError("-history s'écrit -history:FICHIER.xml")
+                raise SyncError("-history s'écrit -history:FICHIER.xml ou -history:import")
             options.history = value
         elif key == "-depth":
             if not value.isdigit():
@@ -102,7 +104,9 @@ def run(args: list[str]) -> int:
     refusals: list[str] = []
     if command == "pull":
         pages = pull.resolve(ctx, pages_from(ctx.source, rest, options.depth) or [])
-        if options.history:
+        if options.history == "import":
+            pywikibot.info(pull.import_history(ctx, pages))
+        elif options.history:
             pywikibot.info(pull.export_history(ctx, pages, options.history))
             return 0
         pull.PullBot(ctx, pages).run()

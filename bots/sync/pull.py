@@ -4,7 +4,9 @@ source wiki to the local wiki with their templates and modules, attribution and 
 Every title is checked on the source before anything is written: a missing or invalid title
 stops the run with a clear message. Pages already tracked are left to ``update``; a page found
 locally with the bot's own import summary (an interrupted run) is adopted, any other existing
-local page is refused rather than overwritten.
+local page is refused rather than overwritten. With ``-history`` the full history of the pages
+and their templates is written to a file for ``wikiengine import-dump`` (``export_history``) or
+sent to the local wiki's ``action=import`` before the pull (``import_history``).
 """
 from __future__ import annotations
 
@@ -65,9 +67,9 @@ def import_templates(ctx: Context, page: pywikibot.Page, entry_templates: list[s
         queue.extend(tpl.templates())
 
 
-def export_history(ctx: Context, pages: list[pywikibot.Page], path: str) -> str:
-    """Write the full history of ``pages`` and of their templates, as the source's
-    Special:Export gives it (MediaWiki XML), to ``path``; for ``wikiengine import-dump``."""
+def fetch_history(ctx: Context, pages: list[pywikibot.Page]) -> tuple[list[str], str]:
+    """The titles and the full history of ``pages`` and of their templates, as the source's
+    Special:Export gives it (MediaWiki XML)."""
     from pywikibot.comms import http
 
     titles = T.unique([p.title() for p in pages])
@@ -78,12 +80,51 @@ def export_history(ctx: Context, pages: list[pywikibot.Page], path: str) -> str:
     if answer.status_code != 200 or "<mediawiki" not in answer.text[:2000]:
         raise SyncError(f"l'export de l'historique a échoué (HTTP {answer.status_code}) : "
                         "rien n'a été écrit")
+    return titles, answer.text
+
+
+def export_history(ctx: Context, pages: list[pywikibot.Page], path: str) -> str:
+    """Write the full history of ``pages`` and of their templates to ``path``; for
+    ``wikiengine import-dump``."""
+    titles, xml = fetch_history(ctx, pages)
     with open(path, "w", encoding="utf-8") as out:
-        out.write(answer.text)
-    revisions = answer.text.count("<revision>")
+        out.write(xml)
+    revisions = xml.count("<revision>")
     return (f"historique complet de {len(titles)} page(s) et de leurs modèles ({revisions} révisions) "
             f"écrit dans {path}.\nSur le serveur : wikiengine import-dump {path}\npuis relancez la "
             "même commande sans -history : les pages importées seront suivies.")
+
+
+def import_history(ctx: Context, pages: list[pywikibot.Page]) -> str:
+    """Send the full history of ``pages`` and of their templates straight to the local wiki
+    (``action=import``, an XML upload: the bot's account needs the ``importupload`` right).
+    Each revision keeps its author, as ``prefix>Name`` (``-prefix``); a second run adds
+    nothing. The pages are then tracked by the ordinary ``pull`` that follows."""
+    from pywikibot.exceptions import APIError
+
+    titles, xml = fetch_history(ctx, pages)
+    revisions = xml.count("<revision>")
+    if pywikibot.config.simulate:
+        return (f"simulation : l'historique de {len(titles)} page(s) et de leurs modèles "
+                f"({revisions} révisions) serait importé sur le wiki local")
+    request = ctx.local.simple_request(
+        action="import", interwikiprefix=ctx.options.prefix, token=ctx.local.tokens["csrf"],
+        summary=f"bots.sync : historique de {ctx.options.source}")
+    request.mime = {"xml": (xml.encode("utf-8"), ("application", "xml"),
+                            {"filename": "historique.xml"})}
+    try:
+        answer = request.submit()
+    except APIError as exc:
+        if exc.code == "cantimport-upload":
+            raise SyncError("le compte du robot n'a pas le droit d'importer (importupload) sur "
+                            "le wiki local : rien n'a été importé ; demandez-le à un "
+                            "administrateur ou utilisez -history:FICHIER.xml") from exc
+        raise SyncError(f"l'import de l'historique a été refusé ({exc.code} : {exc.info}) : "
+                        "rien n'a été importé") from exc
+    imported = answer.get("import", [])
+    added = sum(int(page.get("revisions", 0)) for page in imported)
+    return (f"historique importé sur le wiki local : {len(imported)} page(s), {added} "
+            f"révision(s) ajoutée(s) sur {revisions}")
 
 
 class PullBot(SingleSiteBot, CurrentPageBot):
