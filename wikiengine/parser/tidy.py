@@ -145,6 +145,12 @@ class _Source:
         self.cursor = pos + len(needle)
         return True
 
+    def near(self, needle: str) -> bool:
+        """Whether ``needle`` occurs within a window around where the serializer has got to
+        (the cursor does not move)."""
+        lo = max(0, self.cursor - self.WINDOW)
+        return self.html.find(needle, lo, self.cursor + self.WINDOW + len(needle)) != -1
+
 
 def _start_tag(node) -> str:
     attrs = "".join(
@@ -208,10 +214,17 @@ def _split_formatting(node, src: "_Source", depth: int = 0) -> list[tuple[bool, 
     start = _start_tag(node)
     end = f"</{node.tag}>"
     out = []
-    for block, parts in segments:
+    after_block = False
+    for i, (block, parts) in enumerate(segments):
         inner = "".join(parts)
         if not block and not _nonblank(inner):
-            continue  # clones left empty are removed
+            if after_block and i == len(segments) - 1:
+                # blank text ending the element after a block: the munger splits the
+                # block-mode clone for it too (insertCharacters), leaving an empty copy
+                # (blank text between two blocks goes into the next block's copy)
+                out.append((True, start + end + inner))
+            continue  # other blank clones are removed
+        after_block = after_block or block
         # content fostered out of a table is not p-wrapped either: pass it on as a block
         out.append((block or _FOSTER in inner, start + inner + end))
     return out
@@ -291,7 +304,10 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
                     and not src.seen(child.html or ""):
                 # a formatting element re-opened before a block: the munger splits it
                 # around the block and drops the blank part, leaving an empty copy
-                out.append(_start_tag(child) + f"</{tag}>")
+                # (one only: a split element before it may have left it already)
+                copy = _start_tag(child) + f"</{tag}>"
+                if not (out and "".join(out[-2:]).rstrip(_WS).endswith(copy)):
+                    out.append(copy)
             elif child.css_first(_BLOCK_SELECTOR) is None:
                 add_inline(child.html or "", True)
             elif tag in _FORMATTING:
@@ -306,9 +322,36 @@ def _serialize_children(parent, src: "_Source", depth: int = 0) -> str:
                 out.append(_serialize(child, src, depth + 1))
         else:
             flush()
+            if tag in _BLOCK_TAGS and index:
+                clone = _adoption_clone(children, index, child, src)
+                if clone and not "".join(out[-2:]).rstrip(_WS).endswith(clone):
+                    out.append(clone)
             out.append(_serialize(child, src, depth + 1))
     flush()
     return "".join(out)
+
+
+def _adoption_clone(children: list, index: int, block, src: "_Source") -> str:
+    """The empty formatting element the munger leaves before ``block`` when the adoption
+    agency moved the block out of it: the block opened inside a p-wrapped formatting
+    element (split as a block-mode copy), then that element's end tag came inside the
+    block, which now starts with a new copy of the element that the source never had."""
+    first = block.child
+    if first is None or first.tag not in _FORMATTING:
+        return ""
+    prev = None
+    for sibling in reversed(children[max(0, index - 8):index]):
+        if sibling.tag == "-text" and not (sibling.text_content or "").strip(_WS):
+            continue
+        prev = sibling
+        break
+    if prev is None or prev.tag != first.tag or prev.attributes != first.attributes \
+            or _blank_element(prev):  # a blank one is the empty copy already
+        return ""
+    start = _start_tag(first)
+    if src.near(_start_tag(block) + start):
+        return ""  # written so in the source: no adoption happened
+    return start + f"</{first.tag}>"
 
 
 def _serialize(node, src: "_Source", depth: int = 0) -> str:
