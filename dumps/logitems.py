@@ -130,9 +130,9 @@ def deleted_bits(item: LogItemRecord) -> int:
 def write_log_rows(session: Any, rows: list[LogRow], actor_ids: dict[str, int]) -> int:
     """Insert the rows not present yet (nor earlier in ``rows``); returns how many were
     written. The caller commits."""
-    from sqlalchemy import and_, insert, or_, select
+    from sqlalchemy import and_, insert, or_, select, tuple_
 
-    from wikiengine.models import LogEntry
+    from wikiengine.models import LogEntry, Page
 
     # dumps give seconds; entries written here may carry microseconds
     stamps = sorted({row.timestamp for row in rows})
@@ -148,6 +148,12 @@ def write_log_rows(session: Any, rows: list[LogRow], actor_ids: dict[str, int]) 
             params = "" if found.type == "upload" else found.params
             present.add((found.type, found.action, found.timestamp.replace(microsecond=0),
                          found.namespace, found.title, params))
+    pages: dict[tuple[int, str], int] = {}
+    targets = sorted({(row.namespace, row.title) for row in rows})
+    for start in range(0, len(targets), 300):
+        pages.update(((ns, title), page_id) for page_id, ns, title in session.execute(
+            select(Page.page_id, Page.namespace, Page.title).where(
+                tuple_(Page.namespace, Page.title).in_(targets[start:start + 300]))))
     values = []
     for row in rows:
         key = row.key()
@@ -158,7 +164,7 @@ def write_log_rows(session: Any, rows: list[LogRow], actor_ids: dict[str, int]) 
         values.append({
             "type": rec.type, "action": rec.action, "timestamp": row.timestamp,
             "actor_id": actor_ids[row.actor_name], "namespace": row.namespace,
-            "title": row.title, "page_id": None,
+            "title": row.title, "page_id": pages.get((row.namespace, row.title)),
             "comment": "" if rec.comment_deleted else (rec.comment or ""),
             "params": row.params, "deleted": row.deleted})
     if values:

@@ -19,7 +19,7 @@ from dumps.logitems import decode_params, encode_params
 from dumps.reader import DumpReader
 from dumps.records import DumpError, LogItemRecord, UploadRecord, base36_sha1
 from wikiengine.files.storage import archive_key, get_storage, public_key
-from wikiengine.models import Actor, Image, LogEntry, OldImage, RecentChange
+from wikiengine.models import Actor, Image, LogEntry, OldImage, Page, RecentChange
 
 DATA = Path(__file__).parent / "data" / "dumps"
 FILES = DATA / "files"
@@ -161,6 +161,13 @@ def test_log_items_are_imported_and_shown(app, client) -> None:
     assert _logs(app, type="block") == [
         ("block", "block", 2, "192.0.2.66", "2010-05-01T10:00:00", "vandalisme",
          {"duration": "2 weeks", "flags": "anononly,nocreate"}, 0, "192.0.2.7")]
+    _import(app, DATA / "upload-and-log.xml")  # its <logitem> names a page it creates
+    with _session(app) as s:  # log_page: the target's page id where it exists here
+        assert s.scalar(select(LogEntry.page_id).where(LogEntry.type == "move")) is None
+        page_id = s.scalar(select(Page.page_id).where(Page.namespace == 6,
+                                                      Page.title == "Plan.png"))
+        assert page_id and s.scalar(select(LogEntry.page_id).where(
+            LogEntry.type == "upload", LogEntry.title == "Plan.png")) == page_id
     (deleted,) = _logs(app, type="delete")
     assert deleted[5] == "" and deleted[7] == 2 | 4  # comment and user hidden
     answer = client.get("/w/api.php", query_string={
