@@ -1,7 +1,8 @@
 """Thumbnails of SVG drawings and animated GIFs, as MediaWiki makes them: an SVG becomes a PNG
 ``220px-Name.svg.png`` of the drawing's aspect ratio (at any width up to ``$wgSVGMaxSize``)
 shown by articles and file pages with ``srcset``; a drawing never reads another resource it
-names (files, URLs), ``<use>`` bombs and huge sizes are refused and rendering is time-bound;
+names (files, URLs), ``<use>`` bombs and huge sizes are refused and rendering is time-bound
+(a drawing that keeps failing is not tried again for a while);
 without resvg the sanitised SVG is served instead, with a message. An animated GIF keeps
 all its frames, durations and loop count while width × height × frames is at most
 ``$wgMaxAnimatedGifArea``; above it the thumbnail is the first frame."""
@@ -159,7 +160,7 @@ def test_svg_never_reads_the_files_or_urls_it_names(tmp_path) -> None:
         render_svg(b"<svg xmlns='http://www.w3.org/2000/svg'><oops></svg>", 10, 10, 5)
 
 
-def test_svg_bombs_and_huge_sizes_are_refused_quickly(app, tmp_path) -> None:
+def test_svg_bombs_and_huge_sizes_are_refused_quickly(app, monkeypatch) -> None:
     from wikiengine.files import svg
     from wikiengine.files.storage import thumb_dir
     from wikiengine.files.thumbs import ThumbError, render_svg
@@ -178,9 +179,16 @@ def test_svg_bombs_and_huge_sizes_are_refused_quickly(app, tmp_path) -> None:
     for width, height, asked in ((120, 80, 7681), (10, 10000, 220), (120, 80, 99999)):
         with pytest.raises(ThumbError, match="larger than allowed"):
             render_svg(clean, width, height, asked)
-    # The renderer runs in a process that is stopped at the time limit.
-    with pytest.raises(svg.SvgError, match="took more than"):
-        svg.rasterise(clean, 2000, 1333, timeout=0.001)
+    # The renderer runs in a process that is stopped at the time limit; a drawing that
+    # failed three times is not tried again for an hour (other drawings still are).
+    monkeypatch.setattr(svg, "_failures", {})
+    for _ in range(svg.MAX_FAILURES):
+        with pytest.raises(svg.SvgError, match="took more than"):
+            svg.rasterise(clean, 2000, 1333, timeout=0.001)
+    with pytest.raises(svg.SvgError, match="failed 3 times"):
+        svg.rasterise(clean, 200, 133)
+    assert svg.rasterise((DATA / "viewbox.svg").read_bytes(), 30, 10).startswith(b"\x89PNG")
+    monkeypatch.setattr(svg, "_failures", {})
     _upload(app, "Carte.svg", clean)
     client = app.test_client()
     start = time.perf_counter()

@@ -12,11 +12,17 @@ of nested ``<use>``) is refused without rendering. Sizes follow ``$wgSVGMaxSize`
 on the smaller side) and an area limit; a drawing may be rendered larger than its nominal
 size (it is a vector).
 
+A drawing whose rendering failed (time or memory limit, renderer error) ``MAX_FAILURES``
+times within ``FAILURE_WINDOW`` seconds is not tried again until then (MediaWiki's
+``thumb.php`` keeps such a count too): requesting many widths of a hostile drawing costs
+three renderings an hour, not one each.
+
 ``available()`` says whether resvg is installed; without it the wiki serves the sanitised
 SVG itself (``serve.py``) and logs why once.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import logging
@@ -26,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +51,10 @@ MEMORY = 1024 * 1024 * 1024
 #: Renderings at a time (each is one process): the machine's cores, not one per request.
 _slots = threading.BoundedSemaphore(max(1, min(4, os.cpu_count() or 1)))
 WORKER = Path(__file__).resolve().with_name("svg_worker.py")
+MAX_FAILURES = 3
+FAILURE_WINDOW = 3600.0
+_failures: dict[str, list[float]] = {}  # sha1 of the drawing -> times its rendering failed
+_failures_guard = threading.Lock()
 
 _SVG_BANNED = {"script", "foreignobject", "iframe", "object", "embed", "handler", "listener",
                "applet", "meta", "base", "link"}
@@ -158,12 +169,53 @@ def clean(data: bytes) -> bytes:
     return etree.tostring(root, encoding="utf-8")
 
 
+def _recent_failures(key: str, now: float) -> int:
+    with _failures_guard:
+        times = [t for t in _failures.get(key, ()) if now - t < FAILURE_WINDOW]
+        if times:
+            _failures[key] = times
+        else:
+            _failures.pop(key, None)
+        return len(times)
+
+
+def _failed(key: str, now: float) -> None:
+    with _failures_guard:
+        if len(_failures) > 10_000:  # bounded memory: forget the oldest drawings
+            for old in sorted(_failures, key=lambda k: _failures[k][-1])[:5_000]:
+                del _failures[old]
+        _failures.setdefault(key, []).append(now)
+
+
 def rasterise(data: bytes, width: int, height: int, *, timeout: float = TIMEOUT) -> bytes:
     """PNG bytes of the drawing at exactly ``width``×``height`` pixels, or ``SvgError``."""
     if min(width, height) > SVG_MAX_SIZE or width * height > SVG_MAX_AREA or min(width,
                                                                                 height) < 1:
         raise SvgError(f"a {width}×{height} rendering is not allowed")
     svg = clean(data)
+    key = hashlib.sha1(data).hexdigest()
+    if _recent_failures(key, time.monotonic()) >= MAX_FAILURES:
+        raise SvgError(f"rendering this drawing failed {MAX_FAILURES} times in the last "
+                       f"{FAILURE_WINDOW / 60:.0f} minutes; not tried again yet")
+    try:
+        png = _render(svg, width, height, timeout)
+    except SvgError:
+        _failed(key, time.monotonic())
+        raise
+    from PIL import Image
+
+    im = Image.open(io.BytesIO(png))
+    if im.size == (width, height):
+        return png
+    # resvg keeps the drawing's own aspect ratio; the page shows the size recorded at
+    # upload (rsvg-convert -w -h stretches to it too).
+    out = io.BytesIO()
+    im.resize((width, height), Image.Resampling.LANCZOS).save(out, "PNG")
+    return out.getvalue()
+
+
+def _render(svg: bytes, width: int, height: int, timeout: float) -> bytes:
+    """The worker process's PNG of a cleaned drawing, within the limits."""
     cpu = max(1, int(timeout + 0.999))
     with _slots, tempfile.TemporaryDirectory(prefix="svg-") as empty:
         try:
@@ -178,13 +230,4 @@ def rasterise(data: bytes, width: int, height: int, *, timeout: float = TIMEOUT)
     if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
         reason = done.stderr.decode("utf-8", "replace").strip()[-300:]
         raise SvgError(f"the renderer failed (status {done.returncode}): {reason}")
-    from PIL import Image
-
-    im = Image.open(io.BytesIO(done.stdout))
-    if im.size == (width, height):
-        return done.stdout
-    # resvg keeps the drawing's own aspect ratio; the page shows the size recorded at
-    # upload (rsvg-convert -w -h stretches to it too).
-    out = io.BytesIO()
-    im.resize((width, height), Image.Resampling.LANCZOS).save(out, "PNG")
-    return out.getvalue()
+    return done.stdout
