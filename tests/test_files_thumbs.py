@@ -189,6 +189,11 @@ def test_svg_bombs_and_huge_sizes_are_refused_quickly(app, monkeypatch) -> None:
         svg.rasterise(clean, 200, 133)
     assert svg.rasterise((DATA / "viewbox.svg").read_bytes(), 30, 10).startswith(b"\x89PNG")
     monkeypatch.setattr(svg, "_failures", {})
+    # …and whose address space is limited: a canvas larger than the limit is not allocated.
+    monkeypatch.setattr(svg, "MEMORY", 100 * 1024 * 1024)
+    assert svg.rasterise(clean, 60, 40).startswith(b"\x89PNG")
+    with pytest.raises(svg.SvgError, match="memory allocation"):
+        svg.rasterise(clean, 5100, 3400)  # 69 MB of pixels
     _upload(app, "Carte.svg", clean)
     client = app.test_client()
     start = time.perf_counter()
