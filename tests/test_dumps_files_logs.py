@@ -388,3 +388,32 @@ def test_special_import_reports_files_and_log(app) -> None:
     assert "Journal : 1 entrées importées sur 6" in body
     problems = body.split('id="import-problems"')[1]
     assert "SHA-1 mismatch" in problems and "unknown log type &#39;thanks&#39;" in problems
+
+
+# MediaWiki 1.39's own output (the shared oracle): two versions of File:Carte_Brest.png
+# uploaded with importImages.php, a page moved with moveBatch.php, then
+# ``dumpBackup.php --full --uploads --include-files`` and ``dumpBackup.php --logs``
+MW_FILES = FILES / "mediawiki-1.39-uploads-include-files.xml"
+MW_LOGS = FILES / "mediawiki-1.39-logs.xml"
+
+
+def test_mediawiki_dumps_with_files_and_logs_import(app) -> None:
+    report = _import(app, MW_FILES)
+    assert (report.uploads, report.uploads_imported) == (2, 2), report.problems
+    assert not report.problems
+    versions = _embedded(MW_FILES)
+    with _session(app) as s:
+        image = s.get(Image, "Carte_Brest.png")
+        assert image is not None and image.sha1 == versions[1].sha1base36
+        assert (image.width, image.height) == (7, 3)
+        assert image.timestamp.isoformat() + "Z" == versions[1].timestamp
+        (old,) = s.scalars(select(OldImage))
+        assert old.sha1 == versions[0].sha1base36 and (old.width, old.height) == (5, 5)
+    report = _import(app, MW_LOGS)
+    assert (report.log_items, report.logs_refused) == (6, 0), report.problems
+    # the two upload entries are those storing the files wrote
+    assert (report.logs_imported, report.logs_present) == (4, 2)
+    (move,) = _logs(app, type="move")
+    assert move[3] == "Rue_de_Siam_(ancien)" and move[6] == {
+        "target": "Rue de Siam", "noredir": False, "associated_rev_id": 5}
+    assert (_import(app, MW_FILES).uploads_present, _import(app, MW_LOGS).logs_present) == (2, 6)
