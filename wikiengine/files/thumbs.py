@@ -75,7 +75,7 @@ def _animated_gif(im: PILImage.Image, width: int, height: int) -> bytes:
     """Every frame of ``im`` scaled, with its duration, the loop count and transparency."""
     frames, durations = [], []
     for frame in ImageSequence.Iterator(im):
-        durations.append(frame.info.get("duration", 100) or 100)
+        durations.append(frame.info.get("duration", 0))
         frames.append(frame.convert("RGBA").resize((width, height),
                                                    PILImage.Resampling.LANCZOS))
     options: dict = {"save_all": True, "append_images": frames[1:], "duration": durations,
