@@ -252,6 +252,25 @@ def test_animated_gif_thumbnail_keeps_frames_durations_and_loop(app) -> None:
             assert rgb.getpixel(((i * 15 + 37) % 60, 20))[1] > 200
 
 
+def test_animated_gif_thumbnail_keeps_transparency() -> None:
+    from wikiengine.files.thumbs import render_thumbnail
+
+    frames = []
+    for i in range(3):  # an opaque red bar moving over a transparent background
+        im = Image.new("RGBA", (90, 60), (0, 0, 0, 0))
+        im.paste((200, 0, 0, 255), (i * 30, 0, i * 30 + 30, 60))
+        frames.append(im)
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=80, loop=0,
+                   disposal=2)
+    thumb = Image.open(io.BytesIO(render_thumbnail(out.getvalue(), "image/gif", 45)))
+    assert thumb.n_frames == 3 and thumb.size == (45, 30)
+    for i in range(3):
+        thumb.seek(i)
+        alpha = [thumb.convert("RGBA").getpixel((x, 15))[3] for x in (7, 22, 37)]
+        assert alpha == [255 if j == i else 0 for j in range(3)], (i, alpha)
+
+
 def test_animated_gif_over_area_keeps_the_first_frame(app) -> None:
     from wikiengine.files.storage import thumb_dir
     from wikiengine.files.thumbs import MAX_ANIMATED_GIF_AREA, animates
