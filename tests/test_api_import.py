@@ -174,6 +174,27 @@ def test_only_users_with_importupload(app, admin) -> None:
     assert [p["revisions"] for p in out["import"]] == [2, 1]
 
 
+def test_bot_password_needs_the_import_grant(app) -> None:
+    """A sysop's bot password narrows the rights to its grants (MediaWiki's ``import``
+    grant gives ``importupload``)."""
+    from api_helpers import login
+    from wikiengine.db import session_scope
+    from wikiengine.store import users
+
+    with app.app_context(), session_scope(app) as s:
+        sysop = users.create_user(s, "Archives", "archives-password-1", groups=["sysop"])
+        narrow = users.create_bot_password(s, sysop, "lecture", ("basic", "editpage"))
+        wide = users.create_bot_password(s, sysop, "import", ("basic", "import"))
+    refused, allowed = app.test_client(), app.test_client()
+    assert login(refused, "Archives@lecture", narrow)["login"]["result"] == "Success"
+    assert login(allowed, "Archives@import", wide)["login"]["result"] == "Success"
+    out = _import(refused, DATA / "two-pages.xml", csrf(refused), interwikiprefix="brest")
+    assert out["error"]["code"] == "cantimport-upload"
+    assert _pages(app) == 1
+    out = _import(allowed, DATA / "two-pages.xml", csrf(allowed), interwikiprefix="brest")
+    assert [p["revisions"] for p in out["import"]] == [2, 1]
+
+
 def test_blocked_importer_is_refused(app, admin) -> None:
     from wikiengine.db import session_scope
     from wikiengine.store import blocks, users
