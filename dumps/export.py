@@ -336,7 +336,8 @@ class _Exporter:
                     type=entry.type, action=entry.action,
                     title=Title.make(entry.namespace, entry.title,
                                      self.namespaces).prefixed_text,
-                    params=encode_params(params if isinstance(params, dict) else {}),
+                    params=encode_params(params if isinstance(params, dict) else {},
+                                         entry.type),
                     comment=entry.comment or None,
                     comment_deleted=bool(deleted & DELETED_COMMENT),
                     action_deleted=bool(deleted & DELETED_ACTION)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,18 @@ LEGACY_NAMES = {
     "merge": ("dest", "mergepoint"), "patrol": ("curid", "previd", "auto"),
 }
 _BOOLEAN = {"noredir", "cascade", "auto"}
+#: MediaWiki's keys of the named values its log formatters read (``N:type:name``: the
+#: message position and how to format the value), by log type.
+MW_KEYS = {
+    "move": {"target": "4::target", "noredir": "5::noredir"},
+    "block": {"duration": "5::duration", "flags": "6::flags"},
+    "protect": {"description": "4::description", "cascade": "5:bool:cascade"},
+    "rights": {"oldgroups": "4::oldgroups", "newgroups": "5::newgroups"},
+    "merge": {"dest": "4::dest", "mergepoint": "5::mergepoint"},
+    "patrol": {"curid": "4::curid", "previd": "5::previd", "auto": "6::auto"},
+    "newusers": {"userid": "4::userid"},
+}
+_MW_KEY = re.compile(r"^\d+:[a-z-]*:(.+)$")
 
 
 def known_types() -> frozenset[str]:
@@ -67,7 +80,8 @@ def decode_params(raw: str, log_type: str) -> dict[str, Any]:
             raise ValueError("<params> is not a PHP array")
         params: dict[str, Any] = {}
         for key, item in value.items():
-            name = str(key).split("::", 1)[1] if "::" in str(key) else str(key)
+            match = _MW_KEY.match(str(key))
+            name = match.group(1) if match else str(key)
             item = _plain(item)
             if name in _BOOLEAN and isinstance(item, str) and item in ("0", "1", ""):
                 item = item == "1"
@@ -82,14 +96,13 @@ def decode_params(raw: str, log_type: str) -> dict[str, Any]:
     return params
 
 
-def encode_params(params: dict[str, Any]) -> str:
+def encode_params(params: dict[str, Any], log_type: str) -> str:
     """``log_params`` as MediaWiki writes them in dumps: a PHP-serialised array whose keys
-    carry the message position (``4::target``) for the named values MediaWiki's formatters
-    read that way."""
+    carry the message position (``4::target``, ``6::flags``) for the values MediaWiki's
+    formatters of ``log_type`` read that way (``MW_KEYS``)."""
     if not params:
         return ""
-    positions = {"target": 4, "noredir": 5, "dest": 4, "mergepoint": 5, "curid": 4,
-                 "previd": 5, "auto": 6}
+    keys = MW_KEYS.get(log_type, {})
     out: dict[str, Any] = {}
     for key, value in params.items():
         if isinstance(value, bool):
@@ -98,8 +111,7 @@ def encode_params(params: dict[str, Any]) -> str:
             value = ""
         elif isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
-        name = f"{positions[key]}::{key}" if key in positions else key
-        out[name] = value
+        out[keys.get(key, key)] = value
     return phpserialize.dumps(out, charset="utf-8").decode("utf-8")
 
 

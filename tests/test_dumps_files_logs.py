@@ -279,9 +279,21 @@ def test_bad_log_params_are_refused(raw: str) -> None:
         decode_params(raw, "move")
 
 
-def test_log_params_round_trip() -> None:
-    params = {"target": "Rue de Siam", "noredir": False, "flags": "anononly"}
-    assert decode_params(encode_params(params), "move") == params
+@pytest.mark.parametrize("kind,params,keys", [
+    ("move", {"target": "Rue de Siam", "noredir": False, "redirect_page": 3},
+     ["4::target", "5::noredir", "redirect_page"]),
+    ("block", {"duration": "2 weeks", "flags": "anononly", "blockId": 7},
+     ["5::duration", "6::flags", "blockId"]),
+    ("protect", {"description": "[edit=sysop]", "cascade": True},
+     ["4::description", "5:bool:cascade"]),
+])
+def test_log_params_round_trip_with_mediawiki_keys(kind: str, params: dict,
+                                                   keys: list[str]) -> None:
+    import phpserialize
+
+    raw = encode_params(params, kind)
+    assert list(phpserialize.loads(raw.encode(), decode_strings=True)) == keys
+    assert decode_params(raw, kind) == params
 
 
 def test_base64_is_checked_strictly() -> None:
