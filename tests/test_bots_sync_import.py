@@ -5,7 +5,7 @@ ordinary pull does. The fixtures are those of ``test_bots_sync``."""
 from __future__ import annotations
 
 from bots_harness import data
-from test_bots_sync import STATE, Sync, oracle, sync, upstream  # noqa: F401  (fixtures)
+from test_bots_sync import Sync, oracle, sync, upstream  # noqa: F401  (fixtures)
 
 
 def _authors(sync: Sync, title: str) -> list[str]:
