@@ -57,6 +57,8 @@ class Import(ApiModule):
         v = self.read(ctx)
         if v["namespace"] is not None and v["rootpage"] is not None:
             raise ApiError("invalidparammix", '"namespace" and "rootpage"')
+        if v["namespace"] is not None and v["namespace"] < 0:  # Special:, Media: hold no page
+            raise ApiError("badvalue", "namespace", v["namespace"])
         # interwikisource can only be one of IMPORT_SOURCES (none): read() refused it
         if not ctx.has_right("importupload"):
             raise ApiError("cantimport-upload",

@@ -132,6 +132,7 @@ def test_namespace_rootpage_and_known_users(app, admin) -> None:
     ({"interwikisource": "meta", "interwikipage": "Help:Foo"}, "badvalue",
      'Unrecognized value for parameter "interwikisource": meta.'),
     ({"namespace": 9999}, "badvalue", 'Unrecognized value for parameter "namespace": 9999.'),
+    ({"namespace": -1}, "badvalue", 'Unrecognized value for parameter "namespace": -1.'),
 ])
 def test_parameter_errors_as_mediawiki(app, admin, params, code, info) -> None:
     values = {"interwikiprefix": "brest", **params}
