@@ -55,7 +55,8 @@ class Extras:
                 name = actors.name_of(record.contributor)
                 actor = session.get(Actor, actors.resolve(session, {name})[name])
             stored = import_upload(session, state.title, record, actor,
-                                   store=not self.options.dry_run)
+                                   store=not self.options.dry_run,
+                                   user=self._importer(session))
             if not self.options.dry_run:
                 session.commit()
         except UploadRefused as exc:
@@ -71,6 +72,14 @@ class Extras:
             report.uploads_imported += 1
         else:
             report.uploads_present += 1
+
+    def _importer(self, session: Session):  # type: ignore[no-untyped-def]
+        """The account importing through the web (its rights are checked), else None."""
+        from wikiengine.store import users
+
+        if not self.options.importer:
+            return None
+        return users.get_user(session, self.options.importer)
 
     # -- log items --------------------------------------------------------------------
     def log_item(self, record: LogItemRecord) -> bool:

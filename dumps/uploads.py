@@ -17,7 +17,7 @@ import datetime as _dt
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from wikiengine.namespaces import FILE
@@ -26,7 +26,7 @@ from wikiengine.title import Title
 from .records import UploadRecord
 
 if TYPE_CHECKING:
-    from wikiengine.models import Actor
+    from wikiengine.models import Actor, User
 
 
 class UploadRefused(ValueError):
@@ -40,16 +40,19 @@ NOT_EMBEDDED = ("the file is not embedded in the dump, only its address {src}: f
 
 
 def import_upload(session: Session, page: Title, record: UploadRecord,
-                  actor: "Actor | None", store: bool = True) -> bool:
+                  actor: "Actor | None", store: bool = True, user: "User | None" = None) -> bool:
     """Store ``record`` as a version of ``page``'s file; False when already present.
-    With ``store=False`` (a dry run) every check is made and nothing is written.
+    With ``store=False`` (a dry run) every check is made and nothing is written. ``user``:
+    the account importing through the web (Special:Import, ``action=import``), who needs the
+    ``upload`` right (``reupload`` over an existing file), as for an upload; None for the
+    command line.
 
     :raises UploadRefused: not embedded, bad contents, wrong SHA-1 or size, refused by the
         upload checks (nothing is written).
     """
     from wikiengine.files import service
     from wikiengine.files.verify import UploadError, verify
-    from wikiengine.models import Image, OldImage
+    from wikiengine.models import Image, OldImage, Page, utcnow
 
     if not current_app.config.get("UPLOADS_ENABLED", True):
         raise UploadRefused("uploads are disabled on this wiki (UPLOADS_ENABLED, MediaWiki's "
@@ -80,7 +83,23 @@ def import_upload(session: Session, page: Title, record: UploadRecord,
         raise UploadRefused(f"refused by the upload checks ({exc.code}): {exc.message}") \
             from None
     when = _dt.datetime.fromisoformat(record.timestamp[:-1])  # checked by the reader
+    if store:
+        # first statement of the transaction, a write: SQLite takes its write lock here and
+        # waits for it, instead of failing later on a snapshot older than another commit
+        session.execute(update(Page).where(Page.namespace == FILE, Page.title == title.dbkey)
+                        .values(touched=utcnow()).execution_options(synchronize_session=False))
     current = session.get(Image, title.dbkey)
+    if user is not None:
+        from wikiengine.store import permissions
+        from wikiengine.store.errors import PermissionDenied
+
+        try:
+            permissions.user_can(session, user, "upload", title)
+            if current is not None:
+                permissions.user_can(session, user, "reupload", title)
+        except PermissionDenied as exc:
+            raise UploadRefused(f"{user.name} may not upload this file here ({exc.code}): "
+                                f"file versions need the upload right") from None
     if current is not None and current.timestamp == when and current.sha1 == sha1:
         return False
     if session.scalar(select(OldImage.oi_id).where(

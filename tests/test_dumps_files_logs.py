@@ -235,6 +235,21 @@ def test_no_files_imported_when_uploads_are_disabled(app_config: dict,
         assert s.scalar(select(func.count()).select_from(Image)) == 0
 
 
+def test_web_importer_needs_the_upload_right(app_config: dict,
+                                             request: pytest.FixtureRequest) -> None:
+    from views_helpers import make_user
+
+    app_config["GROUP_PERMISSIONS"] = {"user": {"upload": False}, "sysop": {"upload": False}}
+    app = request.getfixturevalue("app")
+    make_user(app, "Bibliothécaire", groups=("sysop",))
+    report = _import(app, GOOD, importer="Bibliothécaire")
+    assert report.uploads_refused == 2 and report.imported == 1
+    assert "Bibliothécaire may not upload this file here" in str(report.problems[0])
+    with _session(app) as s:
+        assert s.scalar(select(func.count()).select_from(Image)) == 0
+    assert _import(app, GOOD).uploads_imported == 2  # the command line is trusted
+
+
 def test_dry_run_checks_uploads_and_writes_nothing(app) -> None:
     report = _import(app, BAD, dry_run=True)
     assert report.uploads_refused == 7 and "SHA-1 mismatch" in " ".join(map(str, report.problems))
