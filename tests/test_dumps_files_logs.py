@@ -214,6 +214,7 @@ def test_bad_uploads_and_log_items_are_reported_and_nothing_half_written(app) ->
     assert [row[3] for row in _logs(app, type="delete")] == ["Bonne_entrée"]
 
 
+@pytest.mark.db  # the app comes from request.getfixturevalue
 def test_upload_larger_than_the_limit_is_refused(app_config: dict,
                                                  request: pytest.FixtureRequest) -> None:
     app_config["UPLOAD_MAX_SIZE"] = 64
@@ -224,6 +225,7 @@ def test_upload_larger_than_the_limit_is_refused(app_config: dict,
                if "<upload>" in str(p))
 
 
+@pytest.mark.db  # the app comes from request.getfixturevalue
 def test_no_files_imported_when_uploads_are_disabled(app_config: dict,
                                                      request: pytest.FixtureRequest) -> None:
     app_config["UPLOADS_ENABLED"] = False
@@ -235,6 +237,7 @@ def test_no_files_imported_when_uploads_are_disabled(app_config: dict,
         assert s.scalar(select(func.count()).select_from(Image)) == 0
 
 
+@pytest.mark.db  # the app comes from request.getfixturevalue
 def test_web_importer_needs_the_upload_right(app_config: dict,
                                              request: pytest.FixtureRequest) -> None:
     from views_helpers import make_user
