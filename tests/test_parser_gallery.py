@@ -90,3 +90,23 @@ def test_showthumbnails_and_slideshow_perrow() -> None:
                   "</gallery>").html
     assert '<ul class="gallery mw-gallery-slideshow" data-showthumbnails="1" ' \
            'style="max-width: 163px;">' in html
+
+
+def test_gallery_styles_are_served_and_applied(app, live_server, browser) -> None:
+    """A page view links gallery.css: the boxes of a gallery stand side by side."""
+    from wikiengine import db
+    from wikiengine.store import revisions, users
+    from wikiengine.title import Title
+
+    with app.app_context(), db.session_scope(app) as s:
+        user = users.get_user(s, "Scribe") or users.create_user(s, "Scribe", "pw")
+        revisions.save_page(s, Title.new("Galerie"), (DATA / "traditional.wiki").read_text(
+            encoding="utf-8"), user)
+    page = browser.new_page()
+    page.goto(f"{live_server}/wiki/Galerie")
+    boxes = page.locator("li.gallerybox")
+    assert boxes.count() == 4
+    tops = {round(b.bounding_box()["y"]) for b in boxes.all()}
+    assert len(tops) == 1  # one row, not a bulleted column
+    assert page.evaluate("getComputedStyle(document.querySelector('li.gallerybox')).display") \
+        == "inline-block"
