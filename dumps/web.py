@@ -3,7 +3,7 @@
 Owns the two special pages (registered through ``wikiengine.views.special.register``; the
 page blueprint checks the edit token of every POST). Special:Export: titles typed one per
 line, or added from a category or a namespace, current revision or full history, templates
-included or not, shown in the browser or downloaded; ``Special:Export/Title`` exports one
+included or not, the files of File pages embedded or not, shown in the browser or downloaded; ``Special:Export/Title`` exports one
 page directly. The XML is written to a spooled temporary file (memory stays flat) and sent.
 Special:Import: a sysop (right ``importupload``) uploads a dump, which is imported with the
 same loader as the command line (``import_uploaded_dump``, shared with ``action=import`` in
@@ -84,7 +84,8 @@ def special_export(sub: str | None) -> Response:
             full = request.args.get("history") == "1"
         return _export_response(titles, full=full,
                                 templates=request.values.get("templates") == "1",
-                                download=request.values.get("wpDownload") == "1")
+                                download=request.values.get("wpDownload") == "1",
+                                files=request.values.get("files") == "1")
     return _form(render, "", None)
 
 
@@ -98,13 +99,15 @@ def _form(render, pages: str, error: str | None) -> Response:  # type: ignore[no
 
 
 def _export_response(titles: list[str], *, full: bool, templates: bool,
-                     download: bool) -> Response:
+                     download: bool, files: bool = False) -> Response:
     from wikiengine.db import get_session
 
     from .export import Selection, export_dump
 
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
-    selection = Selection(full=full, titles=titles, templates=templates)
+    # files: the File pages' versions with their bytes (dumpBackup --uploads --include-files)
+    selection = Selection(full=full, titles=titles, templates=templates, uploads=files,
+                          include_files=files)
     export_dump(current_app._get_current_object(), get_session(), spool,  # type: ignore[attr-defined]
                 selection)
     spool.seek(0)

@@ -447,3 +447,23 @@ def test_mediawiki_dumps_with_files_and_logs_import(app) -> None:
     assert move[3] == "Rue_de_Siam_(ancien)" and move[6] == {
         "target": "Rue de Siam", "noredir": False, "associated_rev_id": 5}
     assert (_import(app, MW_FILES).uploads_present, _import(app, MW_LOGS).logs_present) == (2, 6)
+
+
+def test_special_export_can_embed_the_files(app) -> None:
+    from dumps import web
+    from views_helpers import token
+
+    web.init_app(app)
+    _import(app, GOOD)
+    client = app.test_client()
+    form = client.get("/wiki/Spécial:Exporter").get_data(as_text=True)
+    assert 'name="files"' in form and "Inclure les fichiers des pages Fichier" in form
+    fields = {"wpEditToken": token(client, "/wiki/Spécial:Exporter"),
+              "pages": "Fichier:Plan du quartier.png"}
+    plain = client.post("/wiki/Spécial:Exporter", data=fields)
+    with_files = client.post("/wiki/Spécial:Exporter", data={**fields, "files": "1"})
+    assert plain.status_code == with_files.status_code == 200
+    assert b"<upload>" not in plain.data
+    with DumpReader(io.BytesIO(with_files.data), name="web") as reader:
+        uploads = [r for r in reader if isinstance(r, UploadRecord)]
+    assert sorted(u.contents for u in uploads) == sorted(u.contents for u in _embedded(GOOD))
