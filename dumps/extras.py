@@ -122,13 +122,15 @@ class Extras:
         return None
 
     def _title(self, text: str) -> Title:
-        """A log target: with the dump's namespace names first, then this wiki's."""
+        """A log target as a page title would be (the dump's namespace names, else this
+        wiki's; then the import's target namespace or root page, as MediaWiki's
+        ``processTitle`` does for log items too)."""
         siteinfo = self.loader.siteinfo
-        if siteinfo.namespaces and ":" in text:
-            ns, _rest = siteinfo.namespace_number(text)
-            if ns != 0:
-                return self.loader._title(PageRecord(title=text, ns=ns))
-        return Title.new(text, self.loader.namespaces)
+        if siteinfo.namespaces:
+            ns = siteinfo.namespace_number(text)[0]
+        else:
+            ns = Title.new(text, self.loader.namespaces).namespace
+        return self.loader._title(PageRecord(title=text, ns=ns))
 
     def flush_logs(self, session: Session) -> None:
         rows, self.log_rows = self.log_rows, []

@@ -181,6 +181,19 @@ def test_log_items_are_imported_and_shown(app, client) -> None:
     assert "Rue de Siam (ancien)" in page.get_data(as_text=True)
 
 
+def test_log_targets_follow_the_import_root_page(app) -> None:
+    from wikiengine.rendering import site_namespaces
+    from wikiengine.title import Title
+
+    with app.app_context():
+        root = Title.new("Archives", site_namespaces())
+    report = _import(app, GOOD, root_page=root)
+    assert report.uploads_refused == 2  # the File page became Archives/Fichier:…
+    assert "belongs to a File page" in str(report.problems[0])
+    assert [row[3] for row in _logs(app, type="move")] == ["Archives/Rue_de_Siam_(ancien)"]
+    assert [row[3] for row in _logs(app, type="block")] == ["Archives/Utilisateur:192.0.2.66"]
+
+
 def test_bad_uploads_and_log_items_are_reported_and_nothing_half_written(app) -> None:
     report = _import(app, BAD)
     assert report.imported == 1  # the File page itself
