@@ -35,6 +35,17 @@ def test_same_html_as_mediawiki(name: str) -> None:
     assert _parse(text, pages_dict).html.rstrip("\n") == expected.rstrip("\n")
 
 
+@pytest.mark.parametrize("name", sorted(p.name.split(".")[0]
+                                        for p in DATA.glob("*.newdom.html")))
+def test_same_html_as_mediawiki_without_legacy_media_dom(name: str) -> None:
+    """$wgParserEnableLegacyMediaDOM = false: ``<span typeof="mw:File">`` thumbnails."""
+    site = SiteConfig.default()
+    site.extra["legacy_media_dom"] = False
+    text = (DATA / f"{name}.wiki").read_text(encoding="utf-8")
+    expected = (DATA / f"{name}.newdom.html").read_text(encoding="utf-8")
+    assert _parse(text, site=site).html.rstrip("\n") == expected.rstrip("\n")
+
+
 def test_gallery_records_its_files_links_and_external_links() -> None:
     out = _parse("<gallery>\nFile:Phare.jpg|link=Accueil\nFile:Absent.jpg|[[Port]]\n"
                  "File:Tour.jpg|link=https://example.org/t\nSpecial:Foo\n</gallery>")
@@ -83,6 +94,11 @@ def test_bad_image_is_a_link_without_thumbnail() -> None:
     html = gallery_hook("File:Phare.jpg\nFile:Tour.jpg", {}, ctx, None)
     assert '<a href="/wiki/File:Phare.jpg" title="File:Phare.jpg">Phare.jpg</a>' in html
     assert "Phare.jpg/120px" not in html and "Tour.jpg/80px-Tour.jpg" in html
+    ctx.site.extra["legacy_media_dom"] = False  # as MediaWiki 1.39 draws it then
+    html = gallery_hook("File:Phare.jpg", {}, ctx, None)
+    assert ('<div class="thumb" style="height: 150px;"><span typeof="mw:Error mw:File"><a '
+            'href="/wiki/File:Phare.jpg" title="File:Phare.jpg"><span class="mw-broken-media" '
+            'data-width="120" data-height="120">File:Phare.jpg</span></a></span></div>') in html
 
 
 def test_showthumbnails_and_slideshow_perrow() -> None:

@@ -16,6 +16,9 @@ render_media's (the code of ``[[File:…]]``), so both are drawn alike. The hook
 on every parse by render_coretags.default_tag_hooks; the Gallery extension package is only
 a compatibility name that registers nothing.
 
+Both media markups are drawn: the legacy one (``<div style="margin:…">`` around the image) and,
+when the site turns ``legacy_media_dom`` off, ``<span typeof="mw:File">`` with error spans.
+
 Checked against a MediaWiki 1.39 (tests/data/gallery/*.html were rendered by it): captions
 are half-parsed (the page's block pass gives them their ``<p>``), an image's alt and link
 tooltip default to its caption, small images are scaled up to the box as MediaWiki does,
@@ -252,26 +255,60 @@ def _php_round(x: float) -> int:
 
 def _thumb_html(ctx: "ParseContext", gallery: TraditionalGallery,
                 item: dict) -> tuple[str, int | None]:
-    """The ``<div class="thumb">`` of one image and the thumbnail's width (None: no image)."""
+    """The ``<div class="thumb">`` of one image and the thumbnail's width (None: no image),
+    in the legacy media markup or, when the site turns it off, the ``typeof="mw:File"`` one."""
     title, info = item["title"], item["info"]
+    legacy = ctx.site.extra.get("legacy_media_dom", True)
     if item["is_file"]:
         ctx.output.images[title.dbkey] = True
     pad_height = gallery.thumb_padding + gallery.heights
-    if info is None or not info.width or not info.height:
-        return (f'<div class="thumb" style="height: {pad_height}px;">'
-                f"{htmlspecialchars(title.text)}</div>", None)
-    if is_bad_image(ctx, title):
-        href = htmlspecialchars(ctx.site.local_url(title.prefixed_dbkey))
-        return (f'<div class="thumb" style="height: {pad_height}px;"><a href="{href}" '
-                f'title="{htmlspecialchars(title.prefixed_text)}">'
-                f"{htmlspecialchars(title.text)}</a></div>", None)
     box = gallery.thumb_box()
+    missing = info is None or not info.width or not info.height
+    if missing or is_bad_image(ctx, title):
+        if not legacy:
+            inner = _broken_media(ctx, title, box, exists=not missing)
+        elif missing:
+            inner = htmlspecialchars(title.text)
+        else:
+            href = htmlspecialchars(ctx.site.local_url(title.prefixed_dbkey))
+            inner = (f'<a href="{href}" title="{htmlspecialchars(title.prefixed_text)}">'
+                     f"{htmlspecialchars(title.text)}</a>")
+        return f'<div class="thumb" style="height: {pad_height}px;">{inner}</div>', None
     w, h = _fit_box(info, *box)
     link = _link_params(ctx, title, {"link": item["link"]} if "link" in item else {})
+    if not legacy and link is not None and link.get("class") == "image":
+        link = dict(link, **{"class": "mw-file-description"})
     img = _img_html(info, w, h, item["alt"], item["tooltip"], "", None, link,
                     gallery.display_size(w, h), _srcset(info, box, w))
-    return (f'<div class="thumb" style="width: {_php_num(gallery.thumb_div_width(w))}px;">'
-            f'<div style="margin:{gallery.vpad(h)}px auto;">{img}</div></div>', w)
+    style = f"width: {_php_num(gallery.thumb_div_width(w))}px;"
+    if legacy:
+        inner = f'<div style="margin:{gallery.vpad(h)}px auto;">{img}</div>'
+    else:
+        if link is None:  # ThumbnailImage::toHtml wraps an unlinked image in a span
+            img = f"<span>{img}</span>"
+        inner = f'<span typeof="mw:File">{img}</span>'
+        if gallery.mode == "traditional":
+            style += f" height: {pad_height}px;"
+    return f'<div class="thumb" style="{style}">{inner}</div>', w
+
+
+def _broken_media(ctx: "ParseContext", title: Any, box: tuple[float, float],
+                  exists: bool) -> str:
+    """Linker::makeBrokenImageLinkObj in the new media markup: an upload link for a missing
+    file, the file page for one shown as a link only (a bad image)."""
+    from .site import wfurlencode
+    text = htmlspecialchars(title.prefixed_text, False)
+    label = (f'<span class="mw-broken-media" data-width="{_php_num(box[0])}" '
+             f'data-height="{_php_num(box[1])}">{text}</span>')
+    if exists:
+        href = ctx.site.local_url(title.prefixed_dbkey)
+        link = (f'<a href="{htmlspecialchars(href)}" '
+                f'title="{htmlspecialchars(title.prefixed_text)}">')
+    else:
+        href = ctx.site.local_url("Special:Upload", "wpDestFile=" + wfurlencode(title.dbkey))
+        link = (f'<a href="{htmlspecialchars(href)}" class="new" '
+                f'title="{htmlspecialchars(title.prefixed_text)}">')
+    return f'<span typeof="mw:Error mw:File">{link}{label}</a></span>'
 
 
 def _ul_attributes(attrs: dict, gallery: TraditionalGallery, mode: str, perrow: int) -> str:
@@ -318,6 +355,7 @@ def gallery_hook(content: Any, attrs: dict, ctx: "ParseContext", frame: Any) -> 
         out.append(f'\n\t<li class="gallerycaption">{parse_half(attrs["caption"], ctx, None)}'
                    "</li>")
     show_filename = "showfilename" in attrs
+    legacy = ctx.site.extra.get("legacy_media_dom", True)
     for item in items:
         thumb, thumb_w = _thumb_html(ctx, gallery, item)
         title = item["title"]
@@ -328,8 +366,12 @@ def gallery_hook(content: Any, attrs: dict, ctx: "ParseContext", frame: Any) -> 
                     f'title="{htmlspecialchars(title.prefixed_text)}">'
                     f"{htmlspecialchars(title.text)}</a>\n")
         box = _php_num(gallery.gb_width(thumb_w))
-        out.append(f'\n\t\t<li class="gallerybox" style="width: {box}px"><div style="width: '
-                   f'{box}px">\n\t\t\t{thumb}{gallery.wrap_text(name + item["caption"], thumb_w)}'
-                   "\n\t\t</div></li>")
+        text = gallery.wrap_text(name + item["caption"], thumb_w)
+        if legacy:  # the inner div was for Firefox 2
+            out.append(f'\n\t\t<li class="gallerybox" style="width: {box}px"><div style="width: '
+                       f'{box}px">\n\t\t\t{thumb}{text}\n\t\t</div></li>')
+        else:
+            out.append(f'\n\t\t<li class="gallerybox" style="width: {box}px">\n\t\t\t{thumb}'
+                       f"{text}\n\t\t</li>")
     out.append("\n</ul>")
     return "".join(out)
