@@ -480,3 +480,12 @@ def test_special_export_can_embed_the_files(app) -> None:
     with DumpReader(io.BytesIO(with_files.data), name="web") as reader:
         uploads = [r for r in reader if isinstance(r, UploadRecord)]
     assert sorted(u.contents for u in uploads) == sorted(u.contents for u in _embedded(GOOD))
+
+
+def test_upload_before_the_revisions_still_follows_its_page() -> None:
+    text = GOOD.read_text("utf-8")
+    first = text[text.index("    <upload>"):text.index("</upload>") + len("</upload>\n")]
+    moved = text.replace(first, "").replace("    <revision>", first + "    <revision>", 1)
+    with DumpReader(io.BytesIO(moved.encode()), name="mem") as reader:
+        kinds = [type(r).__name__ for r in reader]
+    assert kinds[:4] == ["PageRecord", "UploadRecord", "RevisionRecord", "UploadRecord"]
