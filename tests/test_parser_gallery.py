@@ -63,6 +63,7 @@ def test_huge_gallery_is_bounded() -> None:
 
 
 @pytest.mark.parametrize("attrs", ['widths="-5" heights="0"', 'widths="abc" heights="1e9x"',
+                                   f'widths="{"9" * 5000}" perrow="{"7" * 5000}"',
                                    'perrow="-3"', 'mode="<script>"', 'class="a\\" onclick=x"'])
 def test_bad_attributes_fall_back_to_defaults(attrs: str) -> None:
     html = _parse(f"<gallery {attrs}>\nFile:Phare.jpg\n</gallery>").html

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 MAX_IMAGES = 1000
 DEFAULT_SIZE = 120  # $wgGalleryOptions imageWidth / imageHeight
 _WIDTH_PARAM = re.compile(r"^\s*([0-9]*)\s*(?:px)?\s*$")  # Parser::parseWidthParam
+_MAX_DIGITS = 6  # sizes and perrow longer than this are not numbers a gallery can use
 _LINE = re.compile(r"^([^|]+)(?:\|(.*))?$", re.S)
 
 
@@ -56,7 +57,7 @@ def _php_num(x: float) -> str:
 def _size_param(value: Any, default: int) -> int:
     """``widths``/``heights``: ``120``, ``120px``; anything else keeps the default."""
     m = _WIDTH_PARAM.match(str(value if value is not None else ""))
-    if not m or not m.group(1) or int(m.group(1)) <= 0:
+    if not m or not 0 < len(m.group(1).lstrip("0")) <= _MAX_DIGITS:
         return default
     return int(m.group(1))
 
@@ -340,7 +341,8 @@ def gallery_hook(content: Any, attrs: dict, ctx: "ParseContext", frame: Any) -> 
     widths = _size_param(attrs.get("widths"), DEFAULT_SIZE)
     heights = _size_param(attrs.get("heights"), DEFAULT_SIZE)
     gallery = MODES[mode](mode, widths, heights)
-    m = re.match(r"\s*([0-9]+)", str(attrs.get("perrow", "")))  # PHP's (int) cast
+    m = re.match(r"\s*0*([0-9]{1,%d})(?![0-9])" % _MAX_DIGITS,  # PHP's (int) cast, bounded
+                 str(attrs.get("perrow", "")))
     perrow = int(m.group(1)) if m else 0
     items = []
     for line in (content or "").split("\n"):
