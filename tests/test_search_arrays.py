@@ -124,7 +124,7 @@ def test_paging_and_deleted_pages(corpus) -> None:  # type: ignore[no-untyped-de
 
 def test_unsupported_shapes_fall_back_to_whoosh(corpus) -> None:  # type: ignore[no-untyped-def]
     backend, vocab, _docs = corpus
-    for text in (f"NOT {vocab[0]}", f'"{vocab[0]} {vocab[1]}"~3'):
+    for text in (f'"{vocab[0]} {vocab[1]}"~3', f'"{vocab[2]} {vocab[3]}"~2'):
         query = parse(text, backend.schema).ranked()
         with backend.searcher() as s, pytest.raises(arrays.Unsupported):
             arrays.ArraySearcher(s).top(query, namespaces=None, limit=10)

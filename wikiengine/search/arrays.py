@@ -12,7 +12,7 @@ encoded field lengths, boosts), and ties are broken as Whoosh's ``TopCollector``
 (lower document number first), so results and totals are Whoosh's (tested against it).
 
 Query shapes handled: ``Term`` on scorable fields, ``And``/``Or``/``AndNot``/``AndMaybe``/
-``Not`` inside ``And``, ``Phrase`` (slop 1), ``FlatPrefix``/``FlatWildcard`` and ``NullQuery``.
+``Not``, ``Phrase`` (slop 1), ``FlatPrefix``/``FlatWildcard`` and ``NullQuery``.
 Anything else raises :class:`Unsupported` and the caller runs Whoosh's own matchers.
 """
 from __future__ import annotations
@@ -340,6 +340,11 @@ class ArraySearcher:
             found = self._andnot(self._eval(query.a, leaf), self._eval(query.b, leaf))
         elif kind is wq.AndMaybe:
             found = self._andmaybe(self._eval(query.a, leaf), self._eval(query.b, leaf))
+        elif kind is wq.Not:
+            # Whoosh's inverse matcher: every page the query does not match, scoring 1.
+            part = self._eval(query.query, leaf)
+            mask = np.ones(leaf.count, dtype=bool) if part is None else ~part.mask
+            return Matches(mask, mask.astype(np.float64))
         elif kind is wq.Phrase:
             return self._phrase(query, leaf)
         elif kind.__name__ in ("FlatPrefix", "FlatWildcard"):
