@@ -156,6 +156,13 @@ def test_cached_arrays_follow_updates_deletions_and_merges(tmp_path: Path) -> No
     backend.close()
 
 
+def test_cache_size_comes_from_the_settings(app) -> None:  # type: ignore[no-untyped-def]
+    backend = app.extensions["search"].backend
+    assert backend._array_cache.postings.limit == 96 * 1024 * 1024
+    small = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]) / "x", "fr", cache_mb=0.5)
+    assert small._array_cache.postings.limit == 512 * 1024
+
+
 def test_posting_cache_is_bounded() -> None:
     import numpy as np
     cache = arrays.PostingCache(limit=1000)

@@ -57,6 +57,7 @@ MAX_OFFSET = 10_000
 DEFAULTS: dict[str, Any] = {
     "SEARCH_RENDER": True,        # index rendered text (False: wikitext stripped of markup)
     "SEARCH_LANGUAGE": None,      # analysis language; None: the content language LANGUAGE
+    "SEARCH_CACHE_MB": 96,        # decoded postings kept in memory per process (search.arrays)
 }
 
 
@@ -334,7 +335,8 @@ def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     language = app.config.get("SEARCH_LANGUAGE") or app.config.get("LANGUAGE", "fr")
-    backend = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]), language)
+    backend = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]), language,
+                            cache_mb=float(app.config["SEARCH_CACHE_MB"]))
     indexer = Indexer(app, backend)
     app.extensions["search"] = SearchState(backend, indexer)
     from . import hooks, views

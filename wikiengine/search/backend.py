@@ -118,9 +118,10 @@ class WhooshBackend:
 
     :param path: the index folder (created when missing).
     :param language: content language code picking the analysers (``fr``, ``en``…).
+    :param cache_mb: decoded postings kept in memory between queries (``arrays.ArrayCache``).
     """
 
-    def __init__(self, path: str | Path, language: str = "fr"):
+    def __init__(self, path: str | Path, language: str = "fr", cache_mb: float = 96):
         self.path = Path(path)
         self.language = analysis.normalise_language(language)
         self.schema = make_schema(self.language)
@@ -133,7 +134,7 @@ class WhooshBackend:
         self._filters: dict[object, object] = {}
         self._spelling: dict[object, object] = {}
         self._arrays: arrays.ArraySearcher | None = None
-        self._array_cache = arrays.ArrayCache()
+        self._array_cache = arrays.ArrayCache(int(max(0.0, cache_mb) * 1024 * 1024))
         #: Answer queries with :mod:`arrays` (False: Whoosh's own matchers, for comparison).
         self.use_arrays = True
         self.generation = 0
