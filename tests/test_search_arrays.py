@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from whoosh.query import AndNot
 
 from tests.conftest import shared_path
 from wikiengine.search import arrays
@@ -99,11 +100,41 @@ def test_same_totals_order_and_scores_as_whoosh(corpus, namespaces, monkeypatch)
     matched = 0
     for text, (total, hits) in whoosh.items():
         got_total, got = answers(backend, text, namespaces, True)
+        if got_total != total and type(parse(text, backend.schema).ranked()) is AndNot:
+            # Whoosh's AndNotMatcher lets through some pages of the excluded part (seen with
+            # a union over fields as the excluded part, in the second segment): the answer
+            # must then be the set difference of Whoosh's own answers for the two parts.
+            assert got_total == len(set_difference(backend, text, namespaces)), text
+            continue
         assert got_total == total, text
         assert [p for p, _ in got] == [p for p, _ in hits], text
         assert [s for _, s in got] == pytest.approx([s for _, s in hits], rel=1e-6), text
         matched += total > 0
     assert matched > len(whoosh) * 0.6  # the queries do find pages
+
+
+def set_difference(backend: WhooshBackend, text: str, namespaces) -> set[int]:  # type: ignore[no-untyped-def]
+    """Pages matching ``a`` and not ``b`` of the query ``a -b``, from Whoosh's answers for
+    each part (``docs_for_query`` walks a matcher without skipping), in ``namespaces``."""
+    query = parse(text, backend.schema).ranked()
+    with backend.searcher() as s:
+        found = set(s.docs_for_query(query.a)) - set(s.docs_for_query(query.b))
+        pages = {int(s.stored_fields(n)["page_id"]): int(s.stored_fields(n)["namespace"])
+                 for n in found}
+    return {p for p, ns in pages.items() if not namespaces or ns in namespaces}
+
+
+def test_excluded_words_are_excluded_where_whoosh_lets_one_through(corpus) -> None:  # type: ignore[no-untyped-def]
+    """The case where Whoosh's AndNotMatcher keeps a page containing the excluded word
+    ('state' stems as 'states' does): the array scorer excludes it."""
+    backend, _vocab, docs = corpus
+    text = "have -states"
+    total, hits = answers(backend, text, [0, 14], True, limit=1000)
+    whoosh_total, whoosh_hits = answers(backend, text, [0, 14], False, limit=1000)
+    assert total == len(set_difference(backend, text, [0, 14])) == whoosh_total - 1
+    let_through = {p for p, _ in whoosh_hits} - {p for p, _ in hits}
+    assert [d.page_id for d in docs if d.page_id in let_through and
+            re.search(r"\bstates?\b", d.content)] == list(let_through)
 
 
 def _no_fallback(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -124,7 +155,7 @@ def test_paging_and_deleted_pages(corpus) -> None:  # type: ignore[no-untyped-de
 
 def test_unsupported_shapes_fall_back_to_whoosh(corpus) -> None:  # type: ignore[no-untyped-def]
     backend, vocab, _docs = corpus
-    for text in (f'"{vocab[0]} {vocab[1]}"~3', f'"{vocab[2]} {vocab[3]}"~2'):
+    for text in (f'"{vocab[0]} {vocab[1]}"~40', f'"{vocab[2]} {vocab[3]}"~33'):
         query = parse(text, backend.schema).ranked()
         with backend.searcher() as s, pytest.raises(arrays.Unsupported):
             arrays.ArraySearcher(s).top(query, namespaces=None, limit=10)

@@ -12,7 +12,7 @@ encoded field lengths, boosts), and ties are broken as Whoosh's ``TopCollector``
 (lower document number first), so results and totals are Whoosh's (tested against it).
 
 Query shapes handled: ``Term`` on scorable fields, ``And``/``Or``/``AndNot``/``AndMaybe``/
-``Not``, ``Phrase`` (slop 1), ``FlatPrefix``/``FlatWildcard`` and ``NullQuery``.
+``Not``, ``Phrase`` (slop up to ``MAX_SLOP``), ``FlatPrefix``/``FlatWildcard`` and ``NullQuery``.
 Anything else raises :class:`Unsupported` and the caller runs Whoosh's own matchers.
 """
 from __future__ import annotations
@@ -33,6 +33,9 @@ from .codec import ArrayLeafMatcher
 
 #: Decoded postings kept per searcher, in bytes of arrays (least recently used dropped first).
 CACHE_BYTES = 96 * 1024 * 1024
+
+#: Widest phrase slop (``"a b"~N``) matched here; wider ones go to Whoosh's span matcher.
+MAX_SLOP = 32
 
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -451,7 +454,8 @@ class ArraySearcher:
         return Matches(a.mask, a.score + np.where(a.mask, b.score, 0.0))
 
     def _phrase(self, query: wq.Phrase, leaf: LeafArrays) -> Matches | None:
-        if query.slop != 1:
+        slop = query.slop
+        if not 1 <= slop <= MAX_SLOP:
             raise Unsupported("phrase slop")
         field = self._field(query.fieldname)
         if field is None or not query.words:
@@ -477,22 +481,29 @@ class ArraySearcher:
             candidates &= present
         if not candidates.any():
             return None
-        # A phrase match is a position p of word 0 with word i at p + i: keyed by
-        # (document, p), every word must share a key. Keys of one posting list are sorted
+        # Whoosh's ordered span match: positions q0 < q1 < … of the words in turn, each gap
+        # q(i) - q(i-1) between 1 and the slop. Keyed by (document, position), the chain's
+        # reachable ends are carried word to word; one posting list's keys are sorted
         # (documents ascending, positions ascending within one), so ``searchsorted`` matches.
-        keys = None
-        span = len(lists)
-        for i, postings in enumerate(lists):
+        ends = None
+        for postings in lists:
             docs = np.repeat(postings.ids, postings.weights.astype(np.int64))
             keep = candidates[docs]
-            mine = (docs[keep] << 32) + (postings.positions[keep] + (span - i))
-            if keys is None:
-                keys = mine
-            else:
-                at = np.minimum(np.searchsorted(mine, keys), mine.size - 1)
-                keys = keys[mine[at] == keys] if mine.size else mine
-            if not keys.size:
+            mine = (docs[keep] << 32) + postings.positions[keep]
+            if ends is None:
+                ends = mine
+                continue
+            if not mine.size:
                 return None
+            reached = []
+            for gap in range(1, slop + 1):
+                wanted = ends + gap
+                at = np.minimum(np.searchsorted(mine, wanted), mine.size - 1)
+                reached.append(wanted[mine[at] == wanted])
+            ends = np.unique(np.concatenate(reached)) if slop > 1 else reached[0]
+            if not ends.size:
+                return None
+        keys = ends
         mask = np.zeros(leaf.count, dtype=bool)
         mask[keys >> 32] = True
         score = np.zeros(leaf.count)
