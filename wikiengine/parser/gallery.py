@@ -265,6 +265,9 @@ def _thumb_html(ctx: "ParseContext", gallery: TraditionalGallery,
     pad_height = gallery.thumb_padding + gallery.heights
     box = gallery.thumb_box()
     missing = info is None or not info.width or not info.height
+    if info is None:  # TraditionalImageGallery: no such file (or not a local file title)
+        from .magicwords import add_tracking_category
+        add_tracking_category(ctx, "broken-file-category")
     if missing or is_bad_image(ctx, title):
         if not legacy:
             inner = _broken_media(ctx, title, box, exists=not missing)

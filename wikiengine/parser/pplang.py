@@ -124,6 +124,7 @@ PARSER_MESSAGES = {
         "index-category": "Indexed pages",
         "nonnumeric-formatnum": "Pages with non-numeric formatnum arguments",
         "restricted-displaytitle-ignored": "Pages with ignored display titles",
+        "broken-file-category": "Pages with broken file links",
     },
     "fr": {
         "parser-template-loop-warning": "Modèle en boucle détecté : [[$1]]",
@@ -159,6 +160,7 @@ PARSER_MESSAGES = {
         "expansion-depth-exceeded-category": "Pages dépassant la profondeur d'expansion maximale",
         "duplicate-args-category": "Pages utilisant des arguments dupliqués dans les appels de "
                                    "modèle",
+        "broken-file-category": "Pages avec des liens de fichiers brisés",
     },
 }
 _MSG_PLURAL = re.compile(r"\{\{PLURAL:\$(\d)\|([^{}]*)\}\}")

@@ -132,6 +132,9 @@ def make_image(ctx: "ParseContext", nt: Any, options: str, holders: "LinkHolders
     frame, handler, caption = _parse_options(parts, ctx)
     ctx.output.images[nt.dbkey] = True
     info = ctx.source.file_info(nt)
+    if info is None:  # Parser::makeImage: no such file
+        from .magicwords import add_tracking_category
+        add_tracking_category(ctx, "broken-file-category")
     framed = bool(frame.get("thumbnail") or frame.get("manualthumb") or frame.get("framed"))
     if framed:
         if caption == "" and "alt" not in frame:
