@@ -33,6 +33,7 @@ LOG_TYPES = {
     "create": N_("Page creation log"),
     "rights": N_("User rights log"),
     "upload": N_("Upload log"),
+    "import": N_("Import log"),
 }
 
 LOG_ACTIONS = {
@@ -53,7 +54,24 @@ LOG_ACTIONS = {
     ("rights", "rights"): N_("changed group membership for %(target)s"),
     ("upload", "upload"): N_("uploaded %(target)s"),
     ("upload", "overwrite"): N_("uploaded a new version of %(target)s"),
+    # MediaWiki's logentry-* messages (en.json / fr.json) for the other pairs the wiki writes
+    # (deleting a redirect to move over it, dump imports) or imports from a dump's <logitem>s
+    ("delete", "delete_redir"): N_("deleted redirect %(target)s by overwriting"),
+    ("delete", "revision"): N_("changed visibility of revisions on page %(target)s"),
+    ("delete", "event"): N_("changed visibility of log events on %(target)s"),
+    ("import", "upload"): N_("imported %(target)s by file upload"),
+    ("import", "interwiki"): N_("imported %(target)s from another wiki"),
+    ("upload", "revert"): N_("reverted %(target)s to an old version"),
+    ("newusers", "newusers"): N_("user account %(target)s was created"),
+    ("newusers", "byemail"): N_("created user account %(target)s and password was sent by "
+                                "email"),
+    ("protect", "move_prot"): N_("moved protection settings from %(dest)s to %(target)s"),
+    ("merge", "merge"): N_("merged %(target)s into %(dest)s"),
 }
+
+#: where a log entry's parameters name its second page (move target, former title of moved
+#: protection settings, merge destination), in the order tried
+_DEST_PARAMS = ("target", "4::target", "4::oldtitle", "oldtitle", "4::dest", "dest")
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -97,7 +115,7 @@ def log_line(entry: Any) -> str:
     if not isinstance(params, dict):
         params = {}
     target = Title.make(entry.namespace, entry.title, namespaces()).prefixed_text
-    dest = str(params.get("target") or params.get("4::target") or "")
+    dest = next((str(params[k]) for k in _DEST_PARAMS if params.get(k)), "")
     template = LOG_ACTIONS.get((str(kind), str(action)))
     if template is None:
         return f"{kind}/{action} {target}"
