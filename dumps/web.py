@@ -3,7 +3,9 @@
 Owns the two special pages (registered through ``wikiengine.views.special.register``; the
 page blueprint checks the edit token of every POST). Special:Export: titles typed one per
 line, or added from a category or a namespace, current revision or full history, templates
-included or not, the files of File pages embedded or not, shown in the browser or downloaded; ``Special:Export/Title`` exports one
+included or not, the files of File pages embedded or not, the whole log (``<logitem>``, as
+``dumpBackup --logs``; only for users with the ``importupload`` right, as it is every log
+entry), shown in the browser or downloaded; ``Special:Export/Title`` exports one
 page directly. The XML is written to a spooled temporary file (memory stays flat) and sent.
 Special:Import: a sysop (right ``importupload``) uploads a dump, which is imported with the
 same loader as the command line (``import_uploaded_dump``, shared with ``action=import`` in
@@ -82,11 +84,26 @@ def special_export(sub: str | None) -> Response:
             full = request.form.get("curonly") != "1"
         else:
             full = request.args.get("history") == "1"
+        logs = request.values.get("logs") == "1"
+        if logs and not can_export_logs():
+            from wikiengine.views.common import UserError
+            raise UserError(403, _("Exporting the log needs the right to import pages."),
+                            _("Permission error"))
         return _export_response(titles, full=full,
                                 templates=request.values.get("templates") == "1",
                                 download=request.values.get("wpDownload") == "1",
-                                files=request.values.get("files") == "1")
+                                files=request.values.get("files") == "1", logs=logs)
     return _form(render, "", None)
+
+
+def can_export_logs() -> bool:
+    """Whether the current user may add the whole log to an export (every entry: bounded to
+    the ``importupload`` right, the one Special:Import asks for)."""
+    from wikiengine.store.permissions import has_right
+    from wikiengine.views.common import current_user
+
+    user = current_user()
+    return user is not None and has_right(user, "importupload")
 
 
 def _form(render, pages: str, error: str | None) -> Response:  # type: ignore[no-untyped-def]
@@ -95,11 +112,12 @@ def _form(render, pages: str, error: str | None) -> Response:  # type: ignore[no
     table = namespaces()
     choices = [(n, table.name(n) or _("(Main)")) for n in table.numbers() if n >= 0]
     return render("dumps/export.html", heading=_("Export pages"), pages=pages, error=error,
-                  namespaces=choices, status=400 if error else 200)
+                  namespaces=choices, logs_allowed=can_export_logs(),
+                  status=400 if error else 200)
 
 
 def _export_response(titles: list[str], *, full: bool, templates: bool,
-                     download: bool, files: bool = False) -> Response:
+                     download: bool, files: bool = False, logs: bool = False) -> Response:
     from wikiengine.db import get_session
 
     from .export import Selection, export_dump
@@ -107,7 +125,7 @@ def _export_response(titles: list[str], *, full: bool, templates: bool,
     spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
     # files: the File pages' versions with their bytes (dumpBackup --uploads --include-files)
     selection = Selection(full=full, titles=titles, templates=templates, uploads=files,
-                          include_files=files)
+                          include_files=files, logs=logs)
     export_dump(current_app._get_current_object(), get_session(), spool,  # type: ignore[attr-defined]
                 selection)
     spool.seek(0)

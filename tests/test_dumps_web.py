@@ -105,3 +105,38 @@ def test_export_is_open_to_readers_and_checks_input(wiki) -> None:
     assert "Accueil</textarea>" in main.get_data(as_text=True)
     xml = client.get("/wiki/Spécial:Exporter?pages=Accueil")
     assert b"<title>Accueil</title>" in xml.data
+
+
+def test_export_with_the_log_for_importers_only(wiki) -> None:
+    from sqlalchemy import func, select
+
+    from test_dumps_export import _validate
+    from wikiengine.db import session_scope
+    from wikiengine.models import LogEntry
+
+    reader = wiki.test_client()
+    make_user(wiki, "Lecteur")
+    login(reader, "Lecteur")
+    assert 'name="logs"' not in reader.get("/wiki/Spécial:Exporter").get_data(as_text=True)
+    refused = reader.post("/wiki/Spécial:Exporter", data={
+        "wpEditToken": token(reader, "/wiki/Spécial:Exporter"), "pages": "Accueil", "logs": "1"})
+    assert refused.status_code == 403 and b"<logitem" not in refused.data
+    admin = wiki.test_client()
+    make_user(wiki, "Bibliothécaire", groups=("sysop",))
+    login(admin, "Bibliothécaire")
+    assert 'name="logs"' in admin.get("/wiki/Spécial:Exporter").get_data(as_text=True)
+    plain = admin.post("/wiki/Spécial:Exporter", data={
+        "wpEditToken": token(admin, "/wiki/Spécial:Exporter"), "pages": "Accueil"})
+    assert plain.status_code == 200 and b"<logitem" not in plain.data
+    with_log = admin.post("/wiki/Spécial:Exporter", data={
+        "wpEditToken": token(admin, "/wiki/Spécial:Exporter"), "pages": "Accueil",
+        "logs": "1", "wpDownload": "1"})
+    assert with_log.status_code == 200
+    _validate(with_log.data)
+    root = etree.fromstring(with_log.data)
+    items = root.findall("{*}logitem")
+    with wiki.app_context(), session_scope(wiki) as s:
+        expected = s.scalar(select(func.count()).select_from(LogEntry))
+    assert expected and len(items) == expected
+    assert {i.findtext("{*}type") for i in items} >= {"newusers"}
+    assert root.find("{*}page/{*}title").text == "Accueil"
