@@ -181,9 +181,17 @@ class DbPageSource:
         base = _settings().get("UPLOAD_URL", "/images")
         path = file_url_parts(image.name)
         digest_dir = path.rsplit("/", 1)[0]
+        pages = 0
+        if image.minor_mime == "pdf":  # page count recorded at upload (files/verify.py)
+            import json
+
+            try:
+                pages = int(json.loads(image.metadata_json or "{}").get("pages") or 0)
+            except (ValueError, TypeError, AttributeError):
+                pages = 0
         return FileInfo(name=image.name, width=image.width, height=image.height,
                         url=f"{base}/{path}", mime=f"{image.major_mime}/{image.minor_mime}",
-                        size=image.size, media_type=image.media_type,
+                        size=image.size, media_type=image.media_type, pages=pages,
                         thumb_base=f"{base}/thumb/{digest_dir}/{image.name}")
 
     def page_info(self, title: Title) -> Any:

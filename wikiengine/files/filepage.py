@@ -1,8 +1,10 @@
 """The File: description page parts shown above the page text: the image (a screen-sized
 thumbnail with 1.5×/2× ``srcset``; PNG renderings for SVG drawings), its sizes and type, the
 licence (prominent), the file history with revert buttons, the pages that use the file
-(``imagelinks``) and the metadata (date taken, camera, GPS coordinates). ``file_page_html(session, title)`` is what the page
-view calls for namespace 6.
+(``imagelinks``) and the metadata (date taken, camera, GPS coordinates). A PDF shows the
+page asked for by ``?page=N`` (page 1 by default or out of range), its page count and links
+to the previous, next and every page, as MediaWiki's file page for multipage documents.
+``file_page_html(session, title)`` is what the page view calls for namespace 6.
 """
 from __future__ import annotations
 
@@ -41,16 +43,33 @@ def archive_url(archive_name: str, name: str) -> str:
 
 
 def is_vector(image: Any) -> bool:
-    return image.minor_mime == "svg+xml"
+    """Rendered at any width: SVG drawings and PDF pages."""
+    return image.minor_mime in ("svg+xml", "pdf")
 
 
-def thumb_url(image: Any, width: int) -> str:
+def is_pdf(image: Any) -> bool:
+    return image.minor_mime == "pdf"
+
+
+def page_count(image: Any) -> int:
+    """Pages of a PDF as recorded at upload (0 for other files)."""
+    if not is_pdf(image):
+        return 0
+    try:
+        return int(json.loads(image.metadata_json or "{}").get("pages") or 1)
+    except (ValueError, TypeError, AttributeError):
+        return 1
+
+
+def thumb_url(image: Any, width: int, page: int = 1) -> str:
     """The URL of a ``width``-pixel thumbnail: the file itself when a bitmap is not smaller;
-    a drawing's is always a PNG (``220px-Name.svg.png``), at any width."""
+    a drawing's is always a PNG (``220px-Name.svg.png``), a PDF's a JPEG of one page
+    (``page2-220px-Name.pdf.jpg``), at any width."""
     if width >= image.width and not is_vector(image):
         return file_url(image.name)
     name = thumb_name(image.name, f"{image.major_mime}/{image.minor_mime}")
-    return f"{upload_base()}/{quote(thumb_dir(image.name))}/{width}px-{quote(name)}"
+    prefix = f"page{page}-" if is_pdf(image) else ""
+    return f"{upload_base()}/{quote(thumb_dir(image.name))}/{prefix}{width}px-{quote(name)}"
 
 
 def display_size(image: Any, box: int = SCREEN_WIDTH) -> tuple[int, int]:
@@ -59,18 +78,23 @@ def display_size(image: Any, box: int = SCREEN_WIDTH) -> tuple[int, int]:
     return box, max(1, round(image.height * box / image.width))
 
 
-def srcset(image: Any, width: int) -> str:
+def srcset(image: Any, width: int, page: int = 1) -> str:
     parts = []
     for factor in (1.5, 2):
         w = int(round(width * factor))
-        if is_vector(image):
+        if is_pdf(image):
+            from .pdf import MAX_WIDTH
+
+            if w > MAX_WIDTH:
+                break
+        elif is_vector(image):
             try:
                 svg_size(image.width, image.height, w)
             except SvgError:
                 break
         elif w >= image.width:
             break
-        parts.append(f"{thumb_url(image, w)} {factor:g}x")
+        parts.append(f"{thumb_url(image, w, page)} {factor:g}x")
     return ", ".join(parts)
 
 
@@ -119,6 +143,14 @@ def file_page_html(session: Session, title: Title) -> Markup:
                                       can_restore=can("undelete", title)))
     page = rv.get_page(session, title)
     width, height = display_size(image)
+    pages = page_count(image)
+    shown = 1
+    if pages:
+        from flask import request
+
+        from .pdf import normalise_page
+
+        shown = normalise_page(request.args.get("page", 1), pages)
     try:
         meta = json.loads(image.metadata_json or "{}")
     except ValueError:
@@ -133,7 +165,8 @@ def file_page_html(session: Session, title: Title) -> Markup:
         Actor.actor_id.in_(ids))).all())
     return Markup(render_template(
         "files/filepage.html", title=title, image=image, width=width, height=height,
-        src=thumb_url(image, width), srcset=srcset(image, width), url=file_url(image.name),
+        src=thumb_url(image, width, shown), srcset=srcset(image, width, shown),
+        url=file_url(image.name), pages=pages, shown=shown,
         size=human_size(image.size), licence=page_licence(session, page.page_id if page else None),
         history=history, names=names, archive_url=archive_url, thumb_url=thumb_url,
         users=pages_using(session, image.name), metadata=metadata_rows(image),

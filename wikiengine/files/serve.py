@@ -4,7 +4,8 @@ Only known files are served, each with the Content-Type recorded at upload,
 ``X-Content-Type-Options: nosniff``, a Content-Security-Policy that forbids scripts (SVG),
 ``Content-Disposition: attachment`` for anything that is not an image, and never anything
 from the private folders (``deleted/``, ``temp/``). Thumbnails are made on first request
-(PNG for SVG drawings; without resvg the drawing's own sanitised SVG is served instead).
+(PNG for SVG drawings; without resvg the drawing's own sanitised SVG is served instead; JPEG
+of one page for PDF documents, ``page2-220px-Doc.pdf.jpg``, 404 for a page outside it).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ..db import get_session
 from ..models import Image, OldImage
 from .storage import PRIVATE_ROOTS, StorageError, get_storage, hashed_path
 from . import svg
-from .thumbs import ThumbError, parse_thumb_name, thumb_mime, thumbnail
+from .thumbs import ThumbError, parse_thumb_name, thumb_mime, thumb_page, thumbnail
 
 log = logging.getLogger(__name__)
 bp = Blueprint("files", __name__, template_folder="templates")
@@ -54,6 +55,16 @@ def _mime(row: Any) -> str:
     return f"{row.major_mime}/{row.minor_mime}"
 
 
+def _pages(image: Any) -> int:
+    """The page count recorded at upload (``metadata_json``), 1 when unknown."""
+    import json
+
+    try:
+        return int(json.loads(image.metadata_json or "{}").get("pages") or 1)
+    except (ValueError, TypeError, AttributeError):
+        return 1
+
+
 def serve_key(key: str) -> Response:
     """The response for ``/images/<key>``: a current version, an archived one or a thumb."""
     parts = key.split("/")
@@ -74,7 +85,14 @@ def serve_key(key: str) -> Response:
             abort(404)
         original = "/" + "/".join(["images", *parts[1:4]])
         vector = mime == "image/svg+xml"
-        if (vector and not svg.available()) or (not vector and width >= image.width):
+        page = 1
+        if mime == "application/pdf":
+            from . import pdf
+
+            page = thumb_page(thumb_name)
+            if page > _pages(image) or width > pdf.MAX_WIDTH or not pdf.available():
+                abort(404)
+        elif (vector and not svg.available()) or (not vector and width >= image.width):
             # A thumbnail never upscales a bitmap; without resvg a drawing is shown as
             # its sanitised SVG (scaled by the <img> size, svg.available() logs why).
             from flask import current_app
@@ -83,9 +101,9 @@ def serve_key(key: str) -> Response:
             return redirect(base + original[len("/images"):], 302)
         try:
             thumb = thumbnail(get_storage(), name, hashed_path(name), mime, width,
-                              (image.width, image.height))
+                              (image.width, image.height), page)
         except (ThumbError, OSError) as exc:
-            if vector:
+            if vector or mime == "application/pdf":
                 log.info("no thumbnail %s: %s", thumb_name, exc)
             abort(404)
         return _send(thumb, thumb_mime(mime), thumb_name)

@@ -214,20 +214,30 @@ def rasterise(data: bytes, width: int, height: int, *, timeout: float = TIMEOUT)
     return out.getvalue()
 
 
-def _render(svg: bytes, width: int, height: int, timeout: float) -> bytes:
-    """The worker process's PNG of a cleaned drawing, within the limits."""
-    cpu = max(1, int(timeout + 0.999))
-    with _slots, tempfile.TemporaryDirectory(prefix="svg-") as empty:
+def run_worker(args: list[str], data: bytes, timeout: float,
+               error: type[Exception] = ValueError) -> bytes:
+    """Standard output of ``svg_worker.py args`` fed ``data``, in an empty folder with an
+    empty environment, one of the ``_slots``, killed after ``timeout`` seconds; ``error``
+    (with the worker's last words) when it fails. Shared by the SVG and PDF renderers."""
+    with _slots, tempfile.TemporaryDirectory(prefix="render-") as empty:
         try:
             done = subprocess.run(
-                [sys.executable, "-I", str(WORKER), str(width), str(height), str(cpu),
-                 str(MEMORY)],
-                input=svg, capture_output=True, timeout=timeout, cwd=empty,
+                [sys.executable, "-I", str(WORKER), *args],
+                input=data, capture_output=True, timeout=timeout, cwd=empty,
                 env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": empty,
                      "LANG": "C.UTF-8"})
         except subprocess.TimeoutExpired:
-            raise SvgError(f"rendering took more than {timeout:g} s") from None
-    if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
+            raise error(f"rendering took more than {timeout:g} s") from None
+    if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip()[-300:]
-        raise SvgError(f"the renderer failed (status {done.returncode}): {reason}")
+        raise error(f"the renderer failed (status {done.returncode}): {reason}")
     return done.stdout
+
+
+def _render(svg: bytes, width: int, height: int, timeout: float) -> bytes:
+    """The worker process's PNG of a cleaned drawing, within the limits."""
+    cpu = max(1, int(timeout + 0.999))
+    png = run_worker([str(width), str(height), str(cpu), str(MEMORY)], svg, timeout, SvgError)
+    if not png.startswith(b"\x89PNG"):
+        raise SvgError("the renderer returned no PNG")
+    return png

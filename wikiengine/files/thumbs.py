@@ -9,6 +9,9 @@ SVG drawings become PNG thumbnails ``220px-Name.svg.png`` of any width within ``
 limits (larger than the nominal size too). Animated GIFs keep their animation (every frame
 scaled, durations and loop kept) while width × height × frames is at most MediaWiki's
 ``$wgMaxAnimatedGifArea``; above it the thumbnail is the first frame only.
+
+PDF documents become JPEG thumbnails of one page, named as PdfHandler names them:
+``page2-220px-Doc.pdf.jpg`` (``page1-`` for the first page), rendered by ``pdf.py``.
 """
 from __future__ import annotations
 
@@ -22,9 +25,11 @@ from PIL import ImageOps, ImageSequence
 from . import svg
 from .storage import LocalStorage, thumb_dir
 
-THUMB_NAME = re.compile(r"^(?P<width>[1-9][0-9]{0,4})px-(?P<name>.+)$")
+THUMB_NAME = re.compile(r"^(?:page(?P<page>[1-9][0-9]{0,5})-)?"
+                        r"(?P<width>[1-9][0-9]{0,4})px-(?P<name>.+)$")
 SAVE_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF",
-               "image/webp": "WEBP", "image/svg+xml": "PNG"}
+               "image/webp": "WEBP", "image/svg+xml": "PNG", "application/pdf": "JPEG"}
+PDF = "application/pdf"
 #: MediaWiki's ``$wgMaxAnimatedGifArea``: animated thumbnails up to this many pixels in all.
 MAX_ANIMATED_GIF_AREA = 12_500_000
 _locks: dict[str, threading.Lock] = {}
@@ -36,12 +41,17 @@ class ThumbError(ValueError):
 
 
 def thumb_name(name: str, mime: str = "") -> str:
-    """The file name part of a thumbnail: ``Name.jpg``, or ``Name.svg.png`` for a drawing."""
+    """The file name part of a thumbnail: ``Name.jpg``, ``Name.svg.png`` for a drawing,
+    ``Name.pdf.jpg`` for a document."""
+    if mime == PDF:
+        return name + ".jpg"
     return name + ".png" if mime == "image/svg+xml" else name
 
 
 def thumb_mime(mime: str) -> str:
-    """The type of the thumbnails of a ``mime`` file (PNG for SVG)."""
+    """The type of the thumbnails of a ``mime`` file (PNG for SVG, JPEG for PDF)."""
+    if mime == PDF:
+        return "image/jpeg"
     return "image/png" if mime == "image/svg+xml" else mime
 
 
@@ -49,13 +59,21 @@ def parse_thumb_name(requested: str, name: str, mime: str = "") -> int:
     """The width asked for by ``220px-Name.jpg`` (``220px-Name.svg.png`` for a drawing;
     the name must be the file's own)."""
     m = THUMB_NAME.match(requested)
-    if not m or m.group("name") != thumb_name(name, mime):
+    if not m or m.group("name") != thumb_name(name, mime) \
+            or (m.group("page") is not None) != (mime == PDF):
         raise ThumbError(f"bad thumbnail name {requested!r}")
     return int(m.group("width"))
 
 
-def thumb_key(name: str, width: int, mime: str = "") -> str:
-    return f"{thumb_dir(name)}/{width}px-{thumb_name(name, mime)}"
+def thumb_page(requested: str) -> int:
+    """The page asked for by ``page2-220px-Doc.pdf.jpg`` (1 without ``pageN-``)."""
+    m = THUMB_NAME.match(requested)
+    return int(m.group("page")) if m and m.group("page") else 1
+
+
+def thumb_key(name: str, width: int, mime: str = "", page: int = 1) -> str:
+    prefix = f"page{page}-" if mime == PDF else ""
+    return f"{thumb_dir(name)}/{prefix}{width}px-{thumb_name(name, mime)}"
 
 
 def scaled_height(width: int, height: int, new_width: int) -> int:
@@ -128,7 +146,7 @@ def render_thumbnail(data: bytes, mime: str, width: int) -> bytes:
 
 
 def thumbnail(storage: LocalStorage, name: str, source_key: str, mime: str,
-              width: int, size: tuple[int, int] | None = None) -> str:
+              width: int, size: tuple[int, int] | None = None, page: int = 1) -> str:
     """The storage key of the ``width``-pixel thumbnail of file ``name``, made if missing.
 
     ``size`` is the file's recorded width and height (needed for SVG). One lock per
@@ -138,7 +156,7 @@ def thumbnail(storage: LocalStorage, name: str, source_key: str, mime: str,
         raise ThumbError(f"no thumbnails for {mime}")
     if mime == "image/svg+xml" and not size:
         raise ThumbError("the size of a drawing is needed for its thumbnail")
-    key = thumb_key(name, width, mime)
+    key = thumb_key(name, width, mime, page)
     if storage.exists(key):
         return key
     with _locks_guard:
@@ -147,7 +165,14 @@ def thumbnail(storage: LocalStorage, name: str, source_key: str, mime: str,
         try:
             if not storage.exists(key):
                 data = storage.read(source_key)
-                if mime == "image/svg+xml" and size:
+                if mime == PDF:
+                    from . import pdf
+
+                    try:
+                        storage.put(key, pdf.render_page(data, page, width))
+                    except pdf.PdfError as exc:
+                        raise ThumbError(str(exc)) from None
+                elif mime == "image/svg+xml" and size:
                     storage.put(key, render_svg(data, size[0], size[1], width))
                 else:
                     storage.put(key, render_thumbnail(data, mime, width))

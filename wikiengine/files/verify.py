@@ -1,7 +1,8 @@
 """Checking an uploaded file before anything is stored: its type from its content (never
 from its name), Pillow decoding under decompression-bomb limits, HTML or scripts disguised
-as images, SVG with scripts, external references or too many ``<use>`` copies, and the size
-limit.
+as images, SVG with scripts, external references or too many ``<use>`` copies, PDF documents
+read by PDFium in a limited process (``pdf.py``: page count and page sizes; damaged or
+encrypted ones refused), and the size limit.
 
 ``verify(data, name, limits)`` returns ``FileFacts`` (MIME type, dimensions, metadata) or
 raises ``UploadError`` with MediaWiki's error code and a message a resident can act on.
@@ -22,6 +23,7 @@ from .metadata import exif_metadata
 EXTENSION_MIME = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "jpe": "image/jpeg", "png": "image/png",
     "gif": "image/gif", "webp": "image/webp", "svg": "image/svg+xml",
+    "pdf": "application/pdf",
 }
 PIL_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif",
                "WEBP": "image/webp"}
@@ -103,6 +105,8 @@ def sniff(data: bytes) -> str | None:
         return "image/gif"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
+    if b"%PDF-" in data[:1024]:  # readers accept the header within the first kilobyte
+        return "application/pdf"
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) \
             and b"<svg" in data[:4096].lower():
@@ -130,8 +134,9 @@ def verify(data: bytes, name: str, limits: Limits | None = None) -> FileFacts:
     detected = sniff(data)
     if detected is None:
         raise UploadError("verification-error",
-                          "The content of this file is not a recognised image "
-                          "(JPEG, PNG, GIF, WebP or SVG).", details=["filetype-unsupported"])
+                          "The content of this file is not a recognised image or document "
+                          "(JPEG, PNG, GIF, WebP, SVG or PDF).",
+                          details=["filetype-unsupported"])
     if EXTENSION_MIME[ext] != detected:
         raise UploadError("verification-error",
                           "File extension “.%(ext)s” does not match the detected MIME type "
@@ -139,6 +144,8 @@ def verify(data: bytes, name: str, limits: Limits | None = None) -> FileFacts:
                           details=["filetype-mime-mismatch", ext, detected])
     if detected == "image/svg+xml":
         return _verify_svg(data)
+    if detected == "application/pdf":
+        return _verify_pdf(data)
     low = data[:1024].lower()
     if any(marker in low for marker in _HTML_MARKERS):
         raise UploadError("verification-error",
@@ -187,6 +194,39 @@ def _verify_bitmap(data: bytes, mime: str, limits: Limits) -> FileFacts:
         # Shown turned a quarter (ExifBitmapHandler::getImageSize swaps the sides).
         width, height = height, width
     return FileFacts(mime=mime, width=width, height=height, bits=bits, metadata=metadata)
+
+
+def _verify_pdf(data: bytes) -> FileFacts:
+    """Page count and sizes read by PDFium (``pdf.info``); width and height are the first
+    page's in points, as PdfHandler records them."""
+    from . import pdf
+
+    if not pdf.available():
+        raise UploadError("verification-error", "PDF files cannot be accepted here: the "
+                          "pypdfium2 package is not installed.", details=["pdf-disabled"])
+    try:
+        facts = pdf.info(data)
+    except pdf.PdfError as exc:
+        raise UploadError("verification-error", "The PDF file is damaged, encrypted or "
+                          "cannot be read (%(error)s).", {"error": str(exc)[-200:]},
+                          details=["corrupt"]) from None
+    pages, sizes = facts["pages"], facts["sizes"]
+    if pages < 1 or not sizes:
+        raise UploadError("verification-error", "The PDF file has no pages.",
+                          details=["corrupt"])
+    if pages > pdf.MAX_PAGES:
+        raise UploadError("verification-error", "The PDF file has %(pages)s pages; at most "
+                          "%(max)s are allowed.", {"pages": pages, "max": pdf.MAX_PAGES},
+                          details=["too-many-pages"])
+    if any(not (0 < w <= pdf.MAX_PAGE_SIZE and 0 < h <= pdf.MAX_PAGE_SIZE) for w, h in sizes):
+        raise UploadError("verification-error", "A page of the PDF file has no size or is "
+                          "larger than %(max)s points.", {"max": pdf.MAX_PAGE_SIZE},
+                          details=["page-size"])
+    width, height = (max(1, round(v)) for v in sizes[0])
+    return FileFacts(mime="application/pdf", width=width, height=height, bits=0,
+                     media_type="OFFICE",
+                     metadata={"pages": pages, "page_sizes": [[round(w, 2), round(h, 2)]
+                                                              for w, h in sizes]})
 
 
 def _svg_refused(reason: str, **params: Any) -> UploadError:

@@ -135,6 +135,8 @@ def make_image(ctx: "ParseContext", nt: Any, options: str, holders: "LinkHolders
     if info is None:  # Parser::makeImage: no such file
         from .magicwords import add_tracking_category
         add_tracking_category(ctx, "broken-file-category")
+    if info is not None and "page" in handler:  # a page of a PDF (PdfHandler); out of range: page 1
+        info = info.for_page(handler["page"])
     framed = bool(frame.get("thumbnail") or frame.get("manualthumb") or frame.get("framed"))
     if framed:
         if caption == "" and "alt" not in frame:

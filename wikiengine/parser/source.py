@@ -29,21 +29,50 @@ class FileInfo:
 
     def thumb_url(self, width: int) -> str:
         """A bitmap's thumbnail URL (the file itself when not smaller); a drawing's
-        thumbnails are PNG renderings at any width (``220px-Name.svg.png``)."""
+        thumbnails are PNG renderings at any width (``220px-Name.svg.png``); a PDF's are
+        JPEG renderings of one page (``page2-220px-Name.pdf.jpg``, PdfHandler's names)."""
         if not self.thumb_base or (width >= self.width and not self.is_vector):
             return self.url
         name = self.name
         if self.mime == "image/svg+xml":
             name += ".png"
+        elif self.is_pdf:
+            return f"{self.thumb_base}/page{self.page}-{width}px-{name}.jpg"
         return f"{self.thumb_base}/{width}px-{name}"
 
     @property
+    def is_pdf(self) -> bool:
+        return self.mime == "application/pdf"
+
+    @property
+    def page(self) -> int:
+        """The page of a multipage document shown (``for_page``), 1 by default."""
+        return int(self.extra.get("page", 1))
+
+    def for_page(self, page: object) -> "FileInfo":
+        """This document showing ``page=`` (a page outside it falls back to 1, as
+        PdfHandler's ``normaliseParams``); other files are unchanged."""
+        if not self.is_pdf:
+            return self
+        try:
+            n = int(str(page).strip())
+        except (TypeError, ValueError):
+            n = 1
+        if not 1 <= n <= max(self.pages, 1):
+            n = 1
+        from dataclasses import replace
+
+        return replace(self, extra={**self.extra, "page": n})
+
+    @property
     def is_vector(self) -> bool:
-        return self.mime == "image/svg+xml"
+        """Rendered at any width (SVG drawings, PDF pages), never served as the original."""
+        return self.mime in ("image/svg+xml", "application/pdf")
 
     @property
     def can_render(self) -> bool:
-        return self.media_type in ("BITMAP", "DRAWING") or self.mime.startswith("image/")
+        return self.media_type in ("BITMAP", "DRAWING") or self.mime.startswith("image/") \
+            or self.is_pdf
 
 
 @dataclass(frozen=True)
