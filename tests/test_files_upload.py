@@ -205,7 +205,7 @@ def test_anonymous_cannot_upload(client) -> None:
 
 BAD = [
     (lambda: png(), "Menteur.jpg", "ne correspond pas au type MIME détecté"),
-    (lambda: (DATA / "disguised.html").read_bytes(), "Page.png", "pas une image reconnue"),
+    (lambda: (DATA / "disguised.html").read_bytes(), "Page.png", "pas une image ou un document reconnu"),
     (lambda: png()[:60] + b"<script>alert(1)</script>" + png()[60:], "Piege.png",
      "du code HTML ou des scripts"),
     (lambda: (DATA / "script.svg").read_bytes(), "Script.svg", "un élément <script>"),
