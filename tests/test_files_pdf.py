@@ -83,11 +83,18 @@ def test_too_many_pages_is_refused(monkeypatch) -> None:
         verify(pdf(pages=3), "Doc.pdf")
 
 
-def test_rendering_is_bounded_in_time_and_width() -> None:
+def test_rendering_is_bounded_in_time_and_width(monkeypatch) -> None:
     from wikiengine.files import pdf as pdfmod
+    from wikiengine.files import svg
 
-    with pytest.raises(pdfmod.PdfError, match="more than"):
-        pdfmod.render_page(pdf(), 1, 100, timeout=0.001)
+    monkeypatch.setattr(svg, "_failures", {})
+    slow = pdf(pages=2)
+    for _ in range(svg.MAX_FAILURES):
+        with pytest.raises(pdfmod.PdfError, match="more than"):
+            pdfmod.render_page(slow, 1, 100, timeout=0.001)
+    # After MAX_FAILURES failures the document is not rendered again for a while.
+    with pytest.raises(pdfmod.PdfError, match="not tried again"):
+        pdfmod.render_page(slow, 1, 100)
     with pytest.raises(pdfmod.PdfError, match="pixels wide"):
         pdfmod.render_page(pdf(), 1, pdfmod.MAX_WIDTH + 1)
     with pytest.raises(pdfmod.PdfError, match="no page 4"):
@@ -100,7 +107,7 @@ def test_article_shows_the_requested_page_as_a_jpeg(app) -> None:
     client = logged_in(app)
     _upload(app, "Doc.pdf", pdf(pages=3, size=(400, 200)))
     text = ("[[Fichier:Doc.pdf|page=2|220px]]\n[[Fichier:Doc.pdf|120px]]\n"
-            "[[Fichier:Doc.pdf|page=9|100px]]")
+            "[[Fichier:Doc.pdf|page=9|100px]]\n[[Fichier:Doc.pdf|page=0|90px]]")
     assert api(client, action="edit", title="Compte rendu", text=text,
                token=csrf(client))["edit"]["result"] == "Success"
     html = client.get("/wiki/Compte_rendu").get_data(as_text=True)
@@ -112,7 +119,11 @@ def test_article_shows_the_requested_page_as_a_jpeg(app) -> None:
                                        + " 1.5x, " + src.replace("/page2-220px-", "/page2-440px-")
                                        + " 2x")
     _img(html, "/page1-120px-Doc.pdf.jpg")   # no page=: the first page
-    _img(html, "/page1-100px-Doc.pdf.jpg")   # page=9 of 3 pages: the first page
+    _img(html, "/page3-100px-Doc.pdf.jpg")   # page=9 of 3 pages: the last (normaliseParams)
+    _img(html, "/page1-90px-Doc.pdf.jpg")    # page=0: the first
+    # The image links to the description page at that page (Linker's desc-query).
+    assert re.search(r'<a href="/w/index.php\?title=Fichier:Doc.pdf&amp;page=2" '
+                     r'class="(?:image|mw-file-description)"><img [^>]*page2-220px', html)
     resp = client.get(_path(src))
     assert resp.status_code == 200 and resp.mimetype == "image/jpeg"
     thumb = Image.open(io.BytesIO(resp.data))
@@ -145,4 +156,6 @@ def test_file_page_shows_the_page_count_and_links_to_pages(app) -> None:
     assert 'rel="prev" href="/w/index.php?title=Fichier%3ARapport.pdf&amp;page=1"' in nav
     assert "<strong>2</strong>" in nav
     html = client.get("/wiki/Fichier:Rapport.pdf?page=99").get_data(as_text=True)
+    _img(html, "/page3-400px-Rapport.pdf.jpg")  # past the end: the last page
+    html = client.get("/wiki/Fichier:Rapport.pdf?page=-2").get_data(as_text=True)
     _img(html, "/page1-400px-Rapport.pdf.jpg")

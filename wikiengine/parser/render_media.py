@@ -148,6 +148,9 @@ def make_image(ctx: "ParseContext", nt: Any, options: str, holders: "LinkHolders
         frame["title"] = _strip_alt(ctx, holders, caption)
     frame["caption"] = caption
     link_attrs = _link_params(ctx, nt, frame)
+    if link_attrs and "link" not in frame and "page" in handler and info is not None \
+            and info.is_pdf:  # Linker's desc-query: the description page at that page
+        link_attrs["href"] = ctx.site.local_url(nt.prefixed_dbkey, f"page={info.page}")
     default_size = "width" not in handler and "height" not in handler
     if info is not None and "width" not in handler and info.width:
         handler["width"] = info.width

@@ -50,16 +50,16 @@ class FileInfo:
         return int(self.extra.get("page", 1))
 
     def for_page(self, page: object) -> "FileInfo":
-        """This document showing ``page=`` (a page outside it falls back to 1, as
-        PdfHandler's ``normaliseParams``); other files are unchanged."""
+        """This document showing ``page=``: not a whole number or below 1, page 1
+        (PdfHandler's ``validateParam``); past the end, the last page (``ImageHandler::
+        normaliseParams``). Other files are unchanged."""
         if not self.is_pdf:
             return self
         try:
             n = int(str(page).strip())
         except (TypeError, ValueError):
             n = 1
-        if not 1 <= n <= max(self.pages, 1):
-            n = 1
+        n = min(max(n, 1), max(self.pages, 1))
         from dataclasses import replace
 
         return replace(self, extra={**self.extra, "page": n})
