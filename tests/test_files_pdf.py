@@ -56,6 +56,7 @@ def test_verify_reads_page_count_and_size() -> None:
 
 @pytest.mark.parametrize("data, words", [
     ((DATA / "broken.pdf").read_bytes(), "damaged, encrypted or cannot be read"),
+    ((DATA / "encrypted.pdf").read_bytes(), "Incorrect password"),
     (b"Ceci n'est pas un PDF, juste du texte.\n" * 10, "not a recognised image or document"),
     (png(), "does not match the detected MIME type"),
 ])
