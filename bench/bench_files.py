@@ -7,9 +7,12 @@ SVG: PNG thumbnails of a generated map-like drawing (2,000 filled paths, gradien
 cold (clean the drawing, render it with resvg in a time- and memory-bound process, store)
 and cached, against resvg called directly in this process on the same drawing and width.
 Animated GIF: a 20-frame 480×360 animation, all frames scaled, against the first frame only.
+PDF: a 20-page A4 document of scanned-like pages; the upload check (page count and sizes
+read by PDFium in the limited worker process) and page-5 JPEG thumbnails cold and cached,
+against pypdfium2 called directly in this process (open + count; open + render + JPEG).
 
     .venv/bin/python bench/bench_files.py [--repeat 5] [--widths 220,330,440,800]
-        [--parts photo,svg,gif]
+        [--parts photo,svg,gif,pdf]
 
 Each figure is the best of ``--repeat`` runs, in milliseconds.
 """
@@ -189,11 +192,70 @@ def bench_gif(app, user: str, repeat: int) -> None:
           f"{bare:.0f} ms, ratio {ours / bare:.1f}")
 
 
+def document(pages: int = 20) -> bytes:
+    """An A4 PDF (595×842 pt) of ``pages`` noisy pages, as a scan is (JPEG pages)."""
+    images = []
+    for i in range(pages):
+        noise = Image.effect_noise((595, 842), 30 + i).convert("L")
+        images.append(Image.merge("RGB", (noise, noise, noise)))
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=72.0)
+    return out.getvalue()
+
+
+def bench_pdf(app, user: str, widths: list[int], repeat: int) -> None:
+    import pypdfium2
+
+    from wikiengine.files import pdf
+    from wikiengine.files.storage import get_storage, hashed_path, thumb_dir
+    from wikiengine.files.thumbs import thumbnail
+
+    doc = document()
+    _upload(app, user, "Rapport.pdf", doc)
+    storage = get_storage(app)
+    client = app.test_client()
+
+    def bare_info() -> None:
+        d = pypdfium2.PdfDocument(doc)
+        [d.get_page_size(i) for i in range(len(d))]
+    bare = best(bare_info, repeat)
+    ours = best(lambda: pdf.info(doc), repeat)
+    print(f"\nPDF Rapport.pdf: 20 A4 pages, {len(doc) / 1e3:.0f} kB; upload check (page count "
+          f"and sizes): ours (process) {ours:.1f} ms, in-process {bare:.1f} ms, "
+          f"ratio {ours / bare:.1f}")
+    print("| width | pypdfium2 in-process (bare) | ours cold (process) | ours cached (HTTP) "
+          "| cold / bare |")
+    print("|---|---|---|---|---|")
+    for width in widths:
+        def bare_page() -> None:
+            page = pypdfium2.PdfDocument(doc)[4]
+            im = page.render(scale=width / page.get_width()).to_pil().convert("RGB")
+            im.save(io.BytesIO(), "JPEG", quality=85, progressive=True)
+        cold_bare = best(bare_page, repeat)
+
+        def cold() -> None:
+            storage.delete_tree(thumb_dir("Rapport.pdf"))
+            with app.app_context():
+                thumbnail(storage, "Rapport.pdf", hashed_path("Rapport.pdf"),
+                          "application/pdf", width, (595, 842), 5)
+        cold_ours = best(cold, repeat)
+        url = f"/images/{thumb_dir('Rapport.pdf')}/page5-{width}px-Rapport.pdf.jpg"
+        assert client.get(url).status_code == 200
+
+        def cached() -> None:
+            resp = client.get(url)
+            assert resp.status_code == 200 and resp.mimetype == "image/jpeg"
+            resp.get_data()
+        hit = best(cached, max(repeat, 20))
+        print(f"| {width} | {cold_bare:.1f} | {cold_ours:.1f} | {hit:.2f} "
+              f"| {cold_ours / cold_bare:.2f} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--widths", default="220,330,440,800")
-    parser.add_argument("--parts", default="photo,svg,gif")
+    parser.add_argument("--parts", default="photo,svg,gif,pdf")
     args = parser.parse_args()
     widths = [int(w) for w in args.widths.split(",")]
 
@@ -221,6 +283,8 @@ def main() -> int:
         bench_svg(app, user, widths, args.repeat)
     if "gif" in parts:
         bench_gif(app, user, args.repeat)
+    if "pdf" in parts:
+        bench_pdf(app, user, widths, args.repeat)
     print(f"load average: {os.getloadavg()[0]:.1f}")
     from wikiengine.db import engine
 
