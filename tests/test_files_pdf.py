@@ -160,3 +160,15 @@ def test_file_page_shows_the_page_count_and_links_to_pages(app) -> None:
     _img(html, "/page3-400px-Rapport.pdf.jpg")  # past the end: the last page
     html = client.get("/wiki/Fichier:Rapport.pdf?page=-2").get_data(as_text=True)
     _img(html, "/page1-400px-Rapport.pdf.jpg")
+
+
+def test_api_imageinfo_gives_page_count_and_page_thumbnail(app) -> None:
+    client = logged_in(app)
+    _upload(app, "Notice.pdf", pdf(pages=2, size=(400, 200)))
+    info = api(client, action="query", prop="imageinfo", titles="Fichier:Notice.pdf",
+               iiprop="size|url|mime", iiurlwidth=600)
+    ii = next(iter(info["query"]["pages"].values()))["imageinfo"][0]
+    assert (ii["width"], ii["height"], ii["pagecount"]) == (400, 200, 2)
+    assert ii["mime"] == "application/pdf"
+    assert ii["thumburl"].endswith("/page1-600px-Notice.pdf.jpg") and ii["thumbwidth"] == 600
+    assert client.get(_path(ii["thumburl"])).mimetype == "image/jpeg"

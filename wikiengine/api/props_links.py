@@ -322,6 +322,11 @@ def image_info(ctx: ApiContext, image: Image, props: set[str], title: Title) -> 
                      "userid" in props)
     if "size" in props or "dimensions" in props:
         out.update(size=image.size, width=image.width, height=image.height)
+        if image.minor_mime == "pdf":  # ApiQueryImageInfo: pagecount of a multipage file
+            try:
+                out["pagecount"] = int(json.loads(image.metadata_json or "{}").get("pages") or 1)
+            except (ValueError, TypeError, AttributeError):
+                out["pagecount"] = 1
     if "comment" in props:
         out["comment"] = image.description or ""
     if "parsedcomment" in props:

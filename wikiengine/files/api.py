@@ -280,13 +280,13 @@ class ImageInfo(props_links.ImageInfo):
                height: int) -> None:
         if width <= 0 or (height > 0 and image.width * height < image.height * width):
             width = max(1, round(image.width * height / max(image.height, 1)))
-        width = min(width, image.width) if image.minor_mime != "svg+xml" else width
+        vector = image.minor_mime in ("svg+xml", "pdf")  # rendered at any width
+        width = min(width, image.width) if not vector else width
         thumb_height = max(1, round(image.height * width / max(image.width, 1)))
         info.update(thumburl=_absolute(ctx, thumb_url(image, width)), thumbwidth=width,
                     thumbheight=thumb_height)
         if "thumbmime" in set(self.read(ctx)["prop"] or ()):
             info["thumbmime"] = thumb_mime(f"{image.major_mime}/{image.minor_mime}")
-        vector = image.minor_mime == "svg+xml"
         info["responsiveUrls"] = {
             f"{f:g}": _absolute(ctx, thumb_url(image, round(width * f)))
             for f in (1.5, 2) if vector or round(width * f) < image.width}
