@@ -83,11 +83,13 @@ def animated_gif(width: int = 120, height: int = 80, frames: int = 4,
 PAGE_COLOURS = [(220, 30, 30), (30, 30, 220), (30, 200, 30)]
 
 
-def pdf(pages: int = 3, size: tuple[int, int] = (200, 100)) -> bytes:
-    """A PDF of ``pages`` plain pages of ``size`` points (Pillow writes 72 dpi), each of
-    its own colour (``PAGE_COLOURS``)."""
-    images = [Image.new("RGB", size, PAGE_COLOURS[i % len(PAGE_COLOURS)])
-              for i in range(pages)]
+def pdf(pages: int = 3, size: tuple[int, int] = (200, 100),
+        sizes: list[tuple[int, int]] | None = None) -> bytes:
+    """A PDF of ``pages`` plain pages of ``size`` points (Pillow writes 72 dpi), or of
+    the given ``sizes``, each of its own colour (``PAGE_COLOURS``)."""
+    sizes = sizes or [size] * pages
+    images = [Image.new("RGB", s, PAGE_COLOURS[i % len(PAGE_COLOURS)])
+              for i, s in enumerate(sizes)]
     out = io.BytesIO()
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=72.0)
     return out.getvalue()

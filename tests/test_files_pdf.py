@@ -172,3 +172,21 @@ def test_api_imageinfo_gives_page_count_and_page_thumbnail(app) -> None:
     assert ii["mime"] == "application/pdf"
     assert ii["thumburl"].endswith("/page1-600px-Notice.pdf.jpg") and ii["thumbwidth"] == 600
     assert client.get(_path(ii["thumburl"])).mimetype == "image/jpeg"
+
+
+def test_a_page_of_another_size_keeps_its_own_shape(app) -> None:
+    client = logged_in(app)
+    _upload(app, "Mixte.pdf", pdf(sizes=[(400, 200), (200, 400)]))  # landscape, portrait
+    assert api(client, action="edit", title="Mixte", token=csrf(client),
+               text="[[Fichier:Mixte.pdf|page=2|100px]] [[Fichier:Mixte.pdf|100px]]"
+               )["edit"]["result"] == "Success"
+    html = client.get("/wiki/Mixte").get_data(as_text=True)
+    portrait, landscape = _img(html, "/page2-100px-Mixte.pdf.jpg"), _img(
+        html, "/page1-100px-Mixte.pdf.jpg")
+    assert (_attr(portrait, "width"), _attr(portrait, "height")) == ("100", "200")
+    assert (_attr(landscape, "width"), _attr(landscape, "height")) == ("100", "50")
+    thumb = Image.open(io.BytesIO(client.get(_path(_attr(portrait, "src"))).data))
+    assert thumb.size == (100, 200)
+    page = client.get("/wiki/Fichier:Mixte.pdf?page=2").get_data(as_text=True)
+    img = _img(page, "/page2-200px-Mixte.pdf.jpg")
+    assert (_attr(img, "width"), _attr(img, "height")) == ("200", "400")

@@ -181,17 +181,19 @@ class DbPageSource:
         base = _settings().get("UPLOAD_URL", "/images")
         path = file_url_parts(image.name)
         digest_dir = path.rsplit("/", 1)[0]
-        pages = 0
-        if image.minor_mime == "pdf":  # page count recorded at upload (files/verify.py)
+        pages, extra = 0, {}
+        if image.minor_mime == "pdf":  # page count and sizes recorded at upload (verify.py)
             import json
 
             try:
-                pages = int(json.loads(image.metadata_json or "{}").get("pages") or 0)
+                meta = json.loads(image.metadata_json or "{}")
+                pages = int(meta.get("pages") or 0)
+                extra = {"page_sizes": list(meta.get("page_sizes") or [])}
             except (ValueError, TypeError, AttributeError):
                 pages = 0
         return FileInfo(name=image.name, width=image.width, height=image.height,
                         url=f"{base}/{path}", mime=f"{image.major_mime}/{image.minor_mime}",
-                        size=image.size, media_type=image.media_type, pages=pages,
+                        size=image.size, media_type=image.media_type, pages=pages, extra=extra,
                         thumb_base=f"{base}/thumb/{digest_dir}/{image.name}")
 
     def page_info(self, title: Title) -> Any:

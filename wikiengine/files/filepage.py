@@ -61,6 +61,21 @@ def page_count(image: Any) -> int:
         return 1
 
 
+class _Sized:
+    """Width and height of one page, for ``display_size``."""
+
+    def __init__(self, width: float, height: float) -> None:
+        self.width, self.height = max(1, round(float(width))), max(1, round(float(height)))
+
+
+def meta_sizes(image: Any) -> list:
+    """The page sizes in points recorded at upload for a PDF (``[[w, h], …]``)."""
+    try:
+        return list(json.loads(image.metadata_json or "{}").get("page_sizes") or [])
+    except (ValueError, TypeError, AttributeError):
+        return []
+
+
 def thumb_url(image: Any, width: int, page: int = 1) -> str:
     """The URL of a ``width``-pixel thumbnail: the file itself when a bitmap is not smaller;
     a drawing's is always a PNG (``220px-Name.svg.png``), a PDF's a JPEG of one page
@@ -151,6 +166,11 @@ def file_page_html(session: Session, title: Title) -> Markup:
         from .pdf import normalise_page
 
         shown = normalise_page(request.args.get("page", 1), pages)
+        try:  # that page's own size (a landscape page in a portrait document)
+            w, h = meta_sizes(image)[shown - 1]
+            width, height = display_size(_Sized(w, h))
+        except (IndexError, TypeError, ValueError):
+            pass
     try:
         meta = json.loads(image.metadata_json or "{}")
     except ValueError:

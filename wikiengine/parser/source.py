@@ -62,7 +62,14 @@ class FileInfo:
         n = min(max(n, 1), max(self.pages, 1))
         from dataclasses import replace
 
-        return replace(self, extra={**self.extra, "page": n})
+        width, height = self.width, self.height
+        sizes = self.extra.get("page_sizes") or ()
+        if n <= len(sizes):  # pages of one document may differ in size (a landscape page)
+            try:
+                width, height = (max(1, round(float(v))) for v in sizes[n - 1])
+            except (TypeError, ValueError):
+                pass
+        return replace(self, width=width, height=height, extra={**self.extra, "page": n})
 
     @property
     def is_vector(self) -> bool:
