@@ -190,3 +190,15 @@ def test_a_page_of_another_size_keeps_its_own_shape(app) -> None:
     page = client.get("/wiki/Fichier:Mixte.pdf?page=2").get_data(as_text=True)
     img = _img(page, "/page2-200px-Mixte.pdf.jpg")
     assert (_attr(img, "width"), _attr(img, "height")) == ("200", "400")
+
+
+def test_file_page_in_both_interface_languages(app) -> None:
+    client = logged_in(app)
+    _upload(app, "Tract.pdf", pdf(pages=1))
+    fr = client.get("/wiki/Fichier:Tract.pdf").get_data(as_text=True)
+    en = client.get("/wiki/Fichier:Tract.pdf?uselang=en").get_data(as_text=True)
+    # The page count only for more than one page (file-info-size-pages, as MediaWiki).
+    assert "type MIME : application/pdf)" in fr and "Page 1 sur 1" in fr
+    assert "MIME type: application/pdf)" in en and "Page 1 of 1" in en and "Go to page" in en
+    assert "Aller à la page" in fr
+    assert 'rel="next"' not in fr and 'rel="prev"' not in fr  # a single page
