@@ -2,8 +2,9 @@
 thumbnail with 1.5×/2× ``srcset``; PNG renderings for SVG drawings), its sizes and type, the
 licence (prominent), the file history with revert buttons, the pages that use the file
 (``imagelinks``) and the metadata (date taken, camera, GPS coordinates). A PDF shows the
-page asked for by ``?page=N`` (page 1 by default or below 1, the last past the end), its page count and links
-to the previous, next and every page, as MediaWiki's file page for multipage documents.
+page asked for by ``?page=N`` (page 1 by default or below 1, the last past the end), its page
+count and links to the previous, next and nearby pages with a "go to page" field, as
+MediaWiki's file page for multipage documents.
 ``file_page_html(session, title)`` is what the page view calls for namespace 6.
 """
 from __future__ import annotations
