@@ -17,6 +17,9 @@ times within ``FAILURE_WINDOW`` seconds is not tried again until then (MediaWiki
 ``thumb.php`` keeps such a count too): requesting many widths of a hostile drawing costs
 three renderings an hour, not one each.
 
+``run_worker`` (one process per rendering, at most ``_slots`` at a time) is shared with the
+PDF renderer (``pdf.py``).
+
 ``available()`` says whether resvg is installed; without it the wiki serves the sanitised
 SVG itself (``serve.py``) and logs why once.
 """
