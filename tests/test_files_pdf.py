@@ -203,3 +203,17 @@ def test_file_page_in_both_interface_languages(app) -> None:
     assert "MIME type: application/pdf)" in en and "Page 1 of 1" in en and "Go to page" in en
     assert "Aller à la page" in fr
     assert 'rel="next"' not in fr and 'rel="prev"' not in fr  # a single page
+
+
+def test_without_pypdfium2_pdfs_are_refused_with_a_reason(app, monkeypatch) -> None:
+    from wikiengine.files import pdf as pdfmod
+    from wikiengine.files.storage import thumb_dir
+    from wikiengine.files.verify import UploadError, verify
+
+    _upload(app, "Ancien.pdf", pdf(pages=1))  # uploaded while PDFium was there
+    monkeypatch.setattr(pdfmod, "available", lambda: False)
+    with pytest.raises(UploadError, match="pypdfium2 package is not installed"):
+        verify(pdf(), "Doc.pdf")
+    client = app.test_client()  # its thumbnails are missing, not an error page
+    url = f"/images/{thumb_dir('Ancien.pdf')}/page1-120px-Ancien.pdf.jpg"
+    assert client.get(url).status_code == 404
