@@ -93,3 +93,18 @@ def pdf(pages: int = 3, size: tuple[int, int] = (200, 100),
     out = io.BytesIO()
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=72.0)
     return out.getvalue()
+
+
+def upload_file(app, name: str, data: bytes, comment: str = "photo") -> None:  # type: ignore[no-untyped-def]
+    """Upload ``data`` as ``name`` through the files service, as the sysop "Admin" (created
+    when missing); the upload must succeed."""
+    from wikiengine.db import session_scope
+    from wikiengine.files import service
+    from wikiengine.store import users
+
+    with app.test_request_context(), session_scope(app) as s:
+        user = users.get_user(s, "Admin")
+        if user is None:
+            user = users.create_user(s, "Admin", "admin-password", groups=["sysop"])
+        result = service.upload(s, user, name, data, comment=comment, ignore_warnings=True)
+        assert result.result == "Success", result

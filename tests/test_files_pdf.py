@@ -10,22 +10,9 @@ import pytest
 from PIL import Image
 
 from api_helpers import api, csrf, logged_in
-from files_helpers import PAGE_COLOURS, pdf, png
+from files_helpers import PAGE_COLOURS, pdf, png, upload_file
 
 DATA = Path(__file__).parent / "data" / "files"
-
-
-def _upload(app, name: str, data: bytes) -> None:
-    from wikiengine.db import session_scope
-    from wikiengine.files import service
-    from wikiengine.store import users
-
-    with app.test_request_context(), session_scope(app) as s:
-        user = users.get_user(s, "Admin")
-        if user is None:
-            user = users.create_user(s, "Admin", "admin-password", groups=["sysop"])
-        result = service.upload(s, user, name, data, comment="document", ignore_warnings=True)
-        assert result.result == "Success", result
 
 
 def _img(html: str, marker: str) -> str:
@@ -106,7 +93,7 @@ def test_article_shows_the_requested_page_as_a_jpeg(app) -> None:
     from wikiengine.files.storage import thumb_dir
 
     client = logged_in(app)
-    _upload(app, "Doc.pdf", pdf(pages=3, size=(400, 200)))
+    upload_file(app, "Doc.pdf", pdf(pages=3, size=(400, 200)), comment="document")
     text = ("[[Fichier:Doc.pdf|page=2|220px]]\n[[Fichier:Doc.pdf|120px]]\n"
             "[[Fichier:Doc.pdf|page=9|100px]]\n[[Fichier:Doc.pdf|page=0|90px]]")
     assert api(client, action="edit", title="Compte rendu", text=text,
@@ -143,7 +130,7 @@ def test_article_shows_the_requested_page_as_a_jpeg(app) -> None:
 
 def test_file_page_shows_the_page_count_and_links_to_pages(app) -> None:
     client = logged_in(app)
-    _upload(app, "Rapport.pdf", pdf(pages=3, size=(400, 200)))
+    upload_file(app, "Rapport.pdf", pdf(pages=3, size=(400, 200)), comment="document")
     html = client.get("/wiki/Fichier:Rapport.pdf").get_data(as_text=True)
     img = _img(html, "/page1-400px-Rapport.pdf.jpg")
     assert "page1-600px-Rapport.pdf.jpg 1.5x" in _attr(img, "srcset")
@@ -165,7 +152,7 @@ def test_file_page_shows_the_page_count_and_links_to_pages(app) -> None:
 
 def test_api_imageinfo_gives_page_count_and_page_thumbnail(app) -> None:
     client = logged_in(app)
-    _upload(app, "Notice.pdf", pdf(pages=2, size=(400, 200)))
+    upload_file(app, "Notice.pdf", pdf(pages=2, size=(400, 200)), comment="document")
     info = api(client, action="query", prop="imageinfo", titles="Fichier:Notice.pdf",
                iiprop="size|url|mime", iiurlwidth=600)
     ii = next(iter(info["query"]["pages"].values()))["imageinfo"][0]
@@ -177,7 +164,7 @@ def test_api_imageinfo_gives_page_count_and_page_thumbnail(app) -> None:
 
 def test_a_page_of_another_size_keeps_its_own_shape(app) -> None:
     client = logged_in(app)
-    _upload(app, "Mixte.pdf", pdf(sizes=[(400, 200), (200, 400)]))  # landscape, portrait
+    upload_file(app, "Mixte.pdf", pdf(sizes=[(400, 200), (200, 400)]))  # landscape, portrait
     assert api(client, action="edit", title="Mixte", token=csrf(client),
                text="[[Fichier:Mixte.pdf|page=2|100px]] [[Fichier:Mixte.pdf|100px]]"
                )["edit"]["result"] == "Success"
@@ -195,7 +182,7 @@ def test_a_page_of_another_size_keeps_its_own_shape(app) -> None:
 
 def test_file_page_in_both_interface_languages(app) -> None:
     client = logged_in(app)
-    _upload(app, "Tract.pdf", pdf(pages=1))
+    upload_file(app, "Tract.pdf", pdf(pages=1), comment="document")
     fr = client.get("/wiki/Fichier:Tract.pdf").get_data(as_text=True)
     en = client.get("/wiki/Fichier:Tract.pdf?uselang=en").get_data(as_text=True)
     # The page count only for more than one page (file-info-size-pages, as MediaWiki).
@@ -210,7 +197,7 @@ def test_without_pypdfium2_pdfs_are_refused_with_a_reason(app, monkeypatch) -> N
     from wikiengine.files.storage import thumb_dir
     from wikiengine.files.verify import UploadError, verify
 
-    _upload(app, "Ancien.pdf", pdf(pages=1))  # uploaded while PDFium was there
+    upload_file(app, "Ancien.pdf", pdf(pages=1))  # uploaded while PDFium was there
     monkeypatch.setattr(pdfmod, "available", lambda: False)
     with pytest.raises(UploadError, match="pypdfium2 package is not installed"):
         verify(pdf(), "Doc.pdf")

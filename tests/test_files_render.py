@@ -10,24 +10,13 @@ from pathlib import Path
 from PIL import Image
 
 from api_helpers import api, csrf, logged_in
-from files_helpers import jpeg
-
-
-def _upload(app, name: str, data: bytes) -> None:
-    from wikiengine.db import session_scope
-    from wikiengine.files import service
-    from wikiengine.store import users
-
-    with app.test_request_context(), session_scope(app) as s:
-        user = users.get_user(s, "Admin")
-        result = service.upload(s, user, name, data, comment="photo", ignore_warnings=True)
-        assert result.result == "Success"
+from files_helpers import jpeg, upload_file
 
 
 def test_thumbnail_in_article(app) -> None:
     client = logged_in(app)
     # 400×300 stored with orientation 6 (rotate 90° clockwise): shown as 300×400.
-    _upload(app, "Lavoir.jpg", jpeg(400, 300, orientation=6))
+    upload_file(app, "Lavoir.jpg", jpeg(400, 300, orientation=6))
     text = "[[Fichier:Lavoir.jpg|vignette|120px|Le lavoir en 1950]]"
     assert api(client, action="edit", title="Lavoir de Kerinou", text=text,
                token=csrf(client))["edit"]["result"] == "Success"
@@ -68,7 +57,7 @@ def test_thumbnail_in_article(app) -> None:
 
 def test_thumbnail_widths_checked(app) -> None:
     client = logged_in(app)
-    _upload(app, "Petit.jpg", jpeg(100, 80))
+    upload_file(app, "Petit.jpg", jpeg(100, 80))
     from wikiengine.files.storage import thumb_dir
 
     base = f"/images/{thumb_dir('Petit.jpg')}"
@@ -120,13 +109,13 @@ def test_thumbnails_of_every_format(app) -> None:
     for name, data, fmt in (("Vert.png", png(200, 100), "PNG"),
                             ("Anim.gif", gif(200, 100), "GIF"),
                             ("Photo.webp", webp(200, 100), "WEBP")):
-        _upload(app, name, data)
+        upload_file(app, name, data)
         resp = client.get(f"/images/{thumb_dir(name)}/50px-{name}")
         assert resp.status_code == 200, name
         thumb = Image.open(io.BytesIO(resp.data))
         assert (thumb.format, thumb.size) == (fmt, (50, 25))
     svg = (Path(__file__).parent / "data" / "files" / "clean.svg").read_bytes()
-    _upload(app, "Carte.svg", svg)
+    upload_file(app, "Carte.svg", svg)
     api(client, action="edit", title="Plan", text="[[Fichier:Carte.svg|vignette|Plan]]",
         token=csrf(client))
     html = client.get("/wiki/Plan").get_data(as_text=True)
@@ -138,8 +127,8 @@ def test_thumbnails_of_every_format(app) -> None:
 
 def test_gallery_and_media_link(app) -> None:
     client = logged_in(app)
-    _upload(app, "Quai.jpg", jpeg(600, 400))
-    _upload(app, "Phare.jpg", jpeg(400, 600, color=(30, 30, 30)))
+    upload_file(app, "Quai.jpg", jpeg(600, 400))
+    upload_file(app, "Phare.jpg", jpeg(400, 600, color=(30, 30, 30)))
     api(client, action="edit", title="Port", token=csrf(client),
         text="<gallery>\nFichier:Quai.jpg|Le quai\nFichier:Phare.jpg|Le phare\n</gallery>\n"
              "[[Média:Quai.jpg|la photo du quai]]")

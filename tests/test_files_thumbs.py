@@ -22,22 +22,9 @@ import pytest
 from PIL import Image, ImageSequence
 
 from api_helpers import api, csrf, logged_in
-from files_helpers import animated_gif, png
+from files_helpers import animated_gif, png, upload_file
 
 DATA = Path(__file__).parent / "data" / "files"
-
-
-def _upload(app, name: str, data: bytes) -> None:
-    from wikiengine.db import session_scope
-    from wikiengine.files import service
-    from wikiengine.store import users
-
-    with app.test_request_context(), session_scope(app) as s:
-        user = users.get_user(s, "Admin")
-        if user is None:
-            user = users.create_user(s, "Admin", "admin-password", groups=["sysop"])
-        result = service.upload(s, user, name, data, comment="dessin", ignore_warnings=True)
-        assert result.result == "Success", result
 
 
 def _path(url: str) -> str:
@@ -56,7 +43,7 @@ def test_svg_thumbnail_in_article_is_a_png_of_the_drawing(app) -> None:
     from wikiengine.files.storage import thumb_dir
 
     client = logged_in(app)
-    _upload(app, "Carte.svg", (DATA / "clean.svg").read_bytes())  # 120×80
+    upload_file(app, "Carte.svg", (DATA / "clean.svg").read_bytes())  # 120×80
     text = "[[Fichier:Carte.svg|vignette|60px|Plan]]\n[[Fichier:Carte.svg|300px|Grand]]"
     assert api(client, action="edit", title="Plan", text=text,
                token=csrf(client))["edit"]["result"] == "Success"
@@ -86,7 +73,7 @@ def test_svg_thumbnail_in_article_is_a_png_of_the_drawing(app) -> None:
 
 def test_svg_aspect_from_viewbox_and_file_page_srcset(app) -> None:
     client = logged_in(app)
-    _upload(app, "Bandes.svg", (DATA / "viewbox.svg").read_bytes())  # viewBox 300×100
+    upload_file(app, "Bandes.svg", (DATA / "viewbox.svg").read_bytes())  # viewBox 300×100
     html = client.get("/wiki/Fichier:Bandes.svg").get_data(as_text=True)
     img = re.search(r'<div class="fullImageLink" id="file"><a href="([^"]+)"><img [^>]*>',
                     html)
@@ -194,7 +181,7 @@ def test_svg_bombs_and_huge_sizes_are_refused_quickly(app, monkeypatch) -> None:
     assert svg.rasterise(clean, 60, 40).startswith(b"\x89PNG")
     with pytest.raises(svg.SvgError, match="memory allocation"):
         svg.rasterise(clean, 5100, 3400)  # 69 MB of pixels
-    _upload(app, "Carte.svg", clean)
+    upload_file(app, "Carte.svg", clean, comment="dessin")
     client = app.test_client()
     start = time.perf_counter()
     assert client.get(f"/images/{thumb_dir('Carte.svg')}/99999px-Carte.svg.png"
@@ -209,7 +196,7 @@ def test_without_resvg_the_sanitised_svg_is_served(app, monkeypatch, caplog) -> 
     from wikiengine.files import svg
     from wikiengine.files.storage import thumb_dir
 
-    _upload(app, "Carte.svg", (DATA / "clean.svg").read_bytes())
+    upload_file(app, "Carte.svg", (DATA / "clean.svg").read_bytes(), comment="dessin")
     real = importlib.util.find_spec
     try:
         with monkeypatch.context() as m:
@@ -237,7 +224,7 @@ def test_animated_gif_thumbnail_keeps_frames_durations_and_loop(app) -> None:
     client = app.test_client()
     for name, loop in (("Manege.gif", 0), ("Une-fois.gif", None)):
         original = animated_gif(240, 160, 4, loop=loop)
-        _upload(app, name, original)
+        upload_file(app, name, original, comment="dessin")
         resp = client.get(f"/images/{thumb_dir(name)}/60px-{name}")
         assert resp.status_code == 200 and resp.mimetype == "image/gif"
         thumb, durations = _frames(resp.data)
@@ -278,7 +265,7 @@ def test_animated_gif_over_area_keeps_the_first_frame(app) -> None:
     assert MAX_ANIMATED_GIF_AREA == 12_500_000
     assert animates(1000, 1000, 12) and not animates(1000, 1000, 13)
     assert not animates(100, 100, 1)
-    _upload(app, "Grand.gif", animated_gif(1000, 1000, 13, durations=(70,)))
+    upload_file(app, "Grand.gif", animated_gif(1000, 1000, 13, durations=(70,)), comment="dessin")
     resp = app.test_client().get(f"/images/{thumb_dir('Grand.gif')}/100px-Grand.gif")
     assert resp.status_code == 200 and resp.mimetype == "image/gif"
     thumb = Image.open(io.BytesIO(resp.data))
@@ -290,7 +277,7 @@ def test_animated_gif_over_area_keeps_the_first_frame(app) -> None:
 @pytest.mark.browser
 def test_svg_thumbnail_shown_in_browser(app, live_server, browser) -> None:
     client = logged_in(app)
-    _upload(app, "Carte.svg", (DATA / "clean.svg").read_bytes())
+    upload_file(app, "Carte.svg", (DATA / "clean.svg").read_bytes(), comment="dessin")
     api(client, action="edit", title="Plan", text="[[Fichier:Carte.svg|vignette|90px|Plan]]",
         token=csrf(client))
     page = browser.new_page(locale="fr-FR", device_scale_factor=2)
