@@ -22,10 +22,20 @@ def _limit(cpu: int, memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # writes no file, only stdout (a pipe)
 
 
-def _pdf(data: bytes):  # type: ignore[no-untyped-def]
-    import pypdfium2 as pdfium  # ImportError handled by the caller
+def _pdf_from_stdin():  # type: ignore[no-untyped-def]
+    """The PDF on standard input, or the exit code saying why it cannot be opened:
+    3 without pypdfium2, 2 when PDFium refuses it (damaged, encrypted, not a PDF)."""
+    data = sys.stdin.buffer.read()
+    try:
+        import pypdfium2 as pdfium
 
-    return pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
+    except ImportError as exc:
+        sys.stderr.write(f"pypdfium2 is not installed: {exc}\n")
+        return 3
+    except Exception as exc:  # PdfiumError: damaged, encrypted (password), not a PDF
+        sys.stderr.write(f"pdfium: {exc}\n")
+        return 2
 
 
 def pdf_info(argv: list[str]) -> int:
@@ -34,15 +44,9 @@ def pdf_info(argv: list[str]) -> int:
 
     cpu, memory, max_pages = (int(a) for a in argv[2:5])
     _limit(cpu, memory)
-    data = sys.stdin.buffer.read()
-    try:
-        doc = _pdf(data)
-    except ImportError as exc:
-        sys.stderr.write(f"pypdfium2 is not installed: {exc}\n")
-        return 3
-    except Exception as exc:  # PdfiumError: damaged, encrypted (password), not a PDF
-        sys.stderr.write(f"pdfium: {exc}\n")
-        return 2
+    doc = _pdf_from_stdin()
+    if isinstance(doc, int):
+        return doc
     pages = len(doc)
     sizes = [list(doc.get_page_size(i)) for i in range(min(pages, max_pages))]
     sys.stdout.write(json.dumps({"pages": pages, "sizes": sizes}))
@@ -55,15 +59,9 @@ def pdf_page(argv: list[str]) -> int:
 
     page_no, width, cpu, memory = (int(a) for a in argv[2:6])
     _limit(cpu, memory)
-    data = sys.stdin.buffer.read()
-    try:
-        doc = _pdf(data)
-    except ImportError as exc:
-        sys.stderr.write(f"pypdfium2 is not installed: {exc}\n")
-        return 3
-    except Exception as exc:
-        sys.stderr.write(f"pdfium: {exc}\n")
-        return 2
+    doc = _pdf_from_stdin()
+    if isinstance(doc, int):
+        return doc
     if not 1 <= page_no <= len(doc):
         sys.stderr.write(f"no page {page_no} (the document has {len(doc)})\n")
         return 4
